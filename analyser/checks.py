@@ -1,0 +1,106 @@
+"""The G1..G8 gap checks (codebook.md), computed from findings only.
+
+Each check is a small function of the labelled provisions; the wording of questions and
+explanations lives in data/checks.yaml.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analyser.model import CHECK_IDS, Check, Document, Finding, Provision
+
+DATA = Path(__file__).parent / "data"
+MAX_WHERE = 3  # headings named in one explanation
+
+
+@lru_cache(maxsize=1)
+def texts() -> dict[str, dict[str, Any]]:
+    return yaml.safe_load((DATA / "checks.yaml").read_text(encoding="utf-8"))
+
+
+Hits = list[tuple[Provision, Finding]]
+
+
+def _hits(doc: Document, label: str, **attrs: Any) -> Hits:
+    return [
+        (p, f) for p in doc.provisions for f in p.findings
+        if f.label == label and all(f.attributes.get(k) == v for k, v in attrs.items())
+    ]
+
+
+def _ids(hits: Hits) -> list[str]:
+    return list(dict.fromkeys(p.id for p, _ in hits))
+
+
+def _where(hits: Hits) -> str:
+    names = list(dict.fromkeys(_short(p) for p, _ in hits))
+    more = len(names) - MAX_WHERE
+    return ", ".join(names[:MAX_WHERE]) + (f" and {more} more" if more > 0 else "")
+
+
+def _short(p: Provision) -> str:
+    parts = p.heading_parts
+    return " > ".join(parts[-2:]) if parts else p.id
+
+
+def _chapter(p: Provision) -> str:
+    parts = p.heading_parts
+    return parts[0] if parts else ""
+
+
+def _check(cid: str, status: str, hits: Hits) -> Check:
+    t = texts()[cid]
+    return Check(id=cid, status=status, provisions=_ids(hits), why=t[status].format(where=_where(hits)),
+                 guideline=str(t["guideline"]), question=t["question"])
+
+
+def run(doc: Document) -> dict[str, Check]:
+    refs = _hits(doc, "convention_reference")
+    convention = [h for h in refs if not h[1].attributes.get("guidelines")]
+    guidelines = [h for h in refs if h[1].attributes.get("guidelines")]
+    exemptions = _hits(doc, "cultural_exemption")
+    agreement_wide = [h for h in exemptions if h[1].attributes.get("scope") == "agreement"]
+    digital = _hits(doc, "digital_trade")
+    coop = _hits(doc, "cultural_cooperation")
+    dedicated = [h for h in coop if h[1].attributes.get("dedicated")]
+    policy = _hits(doc, "policy_space")
+    checks = {
+        "G1": _check("G1", "met", convention) if convention else _check("G1", "missing", []),
+        "G2": _check("G2", "met", guidelines) if guidelines else _check("G2", "missing", []),
+        "G3": (_check("G3", "met", agreement_wide + [h for h in exemptions if h not in agreement_wide]) if agreement_wide
+               else _check("G3", "partly", exemptions) if exemptions else _check("G3", "missing", [])),
+        "G4": _g4(digital, exemptions, agreement_wide),
+        "G5": _simple("G5", _hits(doc, "preferential_treatment")),
+        "G6": (_check("G6", "met", dedicated) if dedicated
+               else _check("G6", "partly", coop) if coop else _check("G6", "missing", [])),
+        "G7": _check("G7", "met", policy + agreement_wide) if policy or agreement_wide else _check("G7", "missing", []),
+        "G8": _simple("G8", _hits(doc, "coherence")),
+    }
+    return {cid: checks[cid] for cid in CHECK_IDS}
+
+
+def _simple(cid: str, hits: Hits) -> Check:
+    return _check(cid, "met", hits) if hits else _check(cid, "missing", [])
+
+
+def _g4(digital: Hits, exemptions: Hits, agreement_wide: Hits) -> Check:
+    if not digital:
+        return _check("G4", "n/a", [])
+    carved = [h for h in digital if h[1].attributes.get("carve_out")]
+    if agreement_wide:
+        return _check("G4", "met", digital + agreement_wide)
+    if len(carved) == len(digital):
+        return _check("G4", "met", digital)
+    if carved:
+        return _check("G4", "partly", carved)
+    # The EU model: no carve-out of its own, but the digital article sits in a chapter from which
+    # a chapter-scope exemption removes audiovisual services (codebook ruling).
+    chapters = {_chapter(p) for p, _ in exemptions}
+    sheltered = [h for h in digital if _chapter(h[0]) in chapters]
+    if sheltered:
+        return _check("G4", "partly", sheltered)
+    return _check("G4", "missing", digital)

@@ -1,0 +1,278 @@
+"""The rule layer: lexicons (data) compiled into spaCy matchers, plus co-occurrence rules.
+
+Lexicons (`data/lexicons/<lang>.yaml`) name *term groups* (phrases or spaCy token patterns);
+rules (`data/rules.yaml`) say which groups must occur together, within how many tokens, which
+groups veto a hit, which label and score it yields, and how attributes are set. Every finding
+carries the matched spans as evidence and the rule name as its layer.
+
+Text is folded (lower case, no accents) before tokenising with `spacy.blank(lang)`; folding
+keeps offsets, so evidence quotes the original text. A cheap regex prefilter built from the same
+lexicons skips the provisions that contain none of the terms, which is most of them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+import yaml
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from analyser.classify.textnorm import Collapsed, fold
+from analyser.model import Evidence, Finding, Provision
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+LANGUAGES = ("en", "fr", "es")
+
+
+@dataclass
+class Condition:
+    group: str
+    window: int | None  # tokens from the anchor; None = anywhere in the provision
+
+
+@dataclass
+class AttributeRule:
+    name: str
+    cases: list[tuple[Condition, Any]]
+    heading: list[tuple[re.Pattern[str], Any]]
+    default: Any
+
+
+@dataclass
+class Rule:
+    name: str
+    label: str
+    score: float
+    anchor: str
+    all_of: list[Condition]
+    none_of: list[Condition]
+    unless_heading: re.Pattern[str] | None
+    attributes: list[AttributeRule] = field(default_factory=list)
+
+
+def _condition(spec: Any, default_window: int | None) -> Condition:
+    if isinstance(spec, str):
+        return Condition(spec, default_window)
+    return Condition(spec["group"], spec.get("window", default_window))
+
+
+def load_spec(path: Path = DATA / "rules.yaml") -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def load_rules(spec: dict[str, Any]) -> list[Rule]:
+    rules = []
+    for r in spec["rules"]:
+        window = r.get("window")
+        attrs = []
+        for name, a in (r.get("attributes") or {}).items():
+            if not isinstance(a, dict):
+                attrs.append(AttributeRule(name, [], [], a))
+                continue
+            cases = [(_condition(c["if"], c.get("window")), c["value"]) for c in a.get("cases", [])]
+            heading = [(re.compile(h["if_heading"], re.I), h["value"]) for h in a.get("heading", [])]
+            attrs.append(AttributeRule(name, cases, heading, a.get("default")))
+        rules.append(Rule(
+            name=r["name"],
+            label=r["label"],
+            score=float(r["score"]),
+            anchor=r["anchor"],
+            all_of=[_condition(c, window) for c in r.get("all_of", [])],
+            none_of=[_condition(c, r.get("veto_window", window)) for c in r.get("none_of", [])],
+            unless_heading=re.compile(r["unless_heading"], re.I) if r.get("unless_heading") else None,
+            attributes=attrs,
+        ))
+    return rules
+
+
+@dataclass
+class Match:
+    group: str
+    start: int  # token index
+    end: int
+
+
+class LanguageMatcher:
+    """All term groups of one language compiled into one PhraseMatcher and one Matcher."""
+
+    def __init__(self, lang: str, groups: dict[str, list[Any]]) -> None:
+        self.lang = lang
+        self.nlp = spacy.blank(lang)
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.patterns = Matcher(self.nlp.vocab)
+        anchors: set[str] = set()
+        for name, entries in groups.items():
+            phrase_docs = []
+            token_patterns = []
+            for entry in entries:
+                if isinstance(entry, str):
+                    folded = fold(entry)
+                    phrase_docs.append(self.nlp.make_doc(folded))
+                    anchors.add(_anchor_word(folded))
+                else:
+                    token_patterns.append(entry)
+                    anchors.update(_pattern_anchors(entry))
+            if phrase_docs:
+                self.phrases.add(name, phrase_docs)
+            if token_patterns:
+                self.patterns.add(name, token_patterns)
+        if "" in anchors:
+            self.prefilter = None
+        else:
+            alternatives = sorted({re.escape(a) for a in anchors if a}, key=len, reverse=True)
+            self.prefilter = re.compile("|".join(alternatives))
+
+    def matches(self, doc: Doc) -> list[Match]:
+        vocab = self.nlp.vocab.strings
+        found = [Match(vocab[m_id], s, e) for m_id, s, e in self.phrases(doc)]
+        found += [Match(vocab[m_id], s, e) for m_id, s, e in self.patterns(doc)]
+        return found
+
+
+def _pattern_anchors(pattern: list[dict[str, Any]]) -> set[str]:
+    """Words one of which must be present for a token pattern to match ("" = cannot tell)."""
+    for tok in pattern:
+        if tok.get("OP") in {"?", "*"}:
+            continue
+        value = tok.get("LOWER")
+        if isinstance(value, str):
+            return {fold(value)}
+        if isinstance(value, dict) and "IN" in value:
+            return {fold(v) for v in value["IN"]}
+    return {""}
+
+
+def _anchor_word(phrase: str) -> str:
+    """The longest word of a phrase: present whenever the phrase is."""
+    words = re.findall(r"\w+", phrase)
+    return max(words, key=len) if words else phrase
+
+
+def load_lexicon(lang: str) -> dict[str, list[Any]]:
+    return yaml.safe_load((DATA / "lexicons" / f"{lang}.yaml").read_text(encoding="utf-8"))["groups"]
+
+
+def _distance(a: Match, b: Match) -> int:
+    if a.end <= b.start:
+        return b.start - a.end
+    if b.end <= a.start:
+        return a.start - b.end
+    return 0
+
+
+def _near(anchor: Match, cands: list[Match], window: int | None) -> list[Match]:
+    return [c for c in cands if window is None or _distance(anchor, c) <= window]
+
+
+class RuleClassifier:
+    """Applies the rules to provisions; the rule layer of the classify stage."""
+
+    name = "rules"
+
+    def __init__(self, spec: dict[str, Any] | None = None) -> None:
+        spec = spec if spec is not None else load_spec()
+        self.rules = load_rules(spec)
+        self.skip_headings = re.compile(spec["skip_headings"], re.I) if spec.get("skip_headings") else None
+        self._matchers: dict[str, LanguageMatcher] = {}
+
+    def matcher(self, lang: str) -> LanguageMatcher:
+        if lang not in self._matchers:
+            self._matchers[lang] = LanguageMatcher(lang, load_lexicon(lang))
+        return self._matchers[lang]
+
+    def classify(self, provision: Provision, lang: str | None = None) -> list[Finding]:
+        lang = lang or provision.language or "en"
+        if lang not in LANGUAGES or (self.skip_headings and self.skip_headings.search(provision.heading)):
+            return []
+        lm = self.matcher(lang)
+        folded = fold(provision.text)
+        if lm.prefilter is not None and not lm.prefilter.search(folded):
+            return []
+        collapsed = Collapsed(folded)
+        doc = lm.nlp.make_doc(collapsed.text)
+        by_group: dict[str, list[Match]] = {}
+        for m in lm.matches(doc):
+            by_group.setdefault(m.group, []).append(m)
+        findings = []
+        for rule in self.rules:
+            hit = self._apply(rule, provision, doc, collapsed, by_group)
+            if hit:
+                findings.append(hit)
+        return merge(findings)
+
+    def _apply(self, rule: Rule, provision: Provision, doc: Doc, collapsed: Collapsed, by_group: dict[str, list[Match]]) -> Finding | None:
+        if rule.unless_heading and rule.unless_heading.search(provision.heading):
+            return None
+        for anchor in by_group.get(rule.anchor, []):
+            support = [anchor]
+            for cond in rule.all_of:
+                near = _near(anchor, by_group.get(cond.group, []), cond.window)
+                if not near:
+                    break
+                support.append(min(near, key=lambda c: _distance(anchor, c)))
+            else:
+                if any(_near(anchor, by_group.get(c.group, []), c.window) for c in rule.none_of):
+                    continue
+                attributes = {a.name: self._attribute(a, anchor, provision, by_group) for a in rule.attributes}
+                return Finding(
+                    label=rule.label,
+                    score=rule.score,
+                    layer=f"rule:{rule.name}",
+                    evidence=_evidence(doc, collapsed, provision.text, support),
+                    attributes=attributes,
+                )
+        return None
+
+    @staticmethod
+    def _attribute(a: AttributeRule, anchor: Match, provision: Provision, by_group: dict[str, list[Match]]) -> Any:
+        for cond, value in a.cases:
+            if _near(anchor, by_group.get(cond.group, []), cond.window):
+                return value
+        for pattern, value in a.heading:
+            if pattern.search(provision.heading):
+                return value
+        return a.default
+
+
+def _evidence(doc: Doc, collapsed: Collapsed, text: str, matches: list[Match]) -> list[Evidence]:
+    spans = sorted({
+        (collapsed.original(doc[m.start].idx), collapsed.original(doc[m.end - 1].idx + len(doc[m.end - 1].text) - 1) + 1)
+        for m in matches
+    })
+    return [Evidence(start=s, end=e, text=text[s:e]) for s, e in spans]
+
+
+# When two rules give the same label, attribute values merge by this preference.
+_PREFER = {"scope": ["agreement", "chapter"], "carve_out": [True, False], "dedicated": [True, False],
+           "guidelines": [True, False]}
+
+
+def merge(findings: list[Finding]) -> list[Finding]:
+    """One finding per label: best score, all evidence, all rules named, strongest attributes."""
+    by_label: dict[str, Finding] = {}
+    for f in findings:
+        if f.label not in by_label:
+            by_label[f.label] = Finding(f.label, f.score, f.layer, list(f.evidence), dict(f.attributes))
+            continue
+        g = by_label[f.label]
+        g.score = max(g.score, f.score)
+        g.layer = g.layer + "," + f.layer.removeprefix("rule:") if f.layer not in g.layer else g.layer
+        seen = {(e.start, e.end) for e in g.evidence}
+        g.evidence += [e for e in f.evidence if (e.start, e.end) not in seen]
+        g.evidence.sort(key=lambda e: e.start)
+        for k, v in f.attributes.items():
+            if k not in g.attributes:
+                g.attributes[k] = v
+            elif k in _PREFER and v in _PREFER[k] and g.attributes[k] in _PREFER[k]:
+                g.attributes[k] = min(v, g.attributes[k], key=_PREFER[k].index)
+    return list(by_label.values())
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> RuleClassifier:
+    return RuleClassifier()

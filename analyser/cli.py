@@ -1,0 +1,83 @@
+"""Command line: `analyser analyse FILE`, `analyser evaluate`.
+
+Input problems print one line on stderr naming the file and the reason and exit with status 2;
+output files are written atomically, so a failed run never replaces a good report.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analyser.errors import AnalyserError
+
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    from analyser import __version__
+    from analyser.language import ENGINES, SUPPORTED
+    from analyser.report import FORMATS
+
+    parser = argparse.ArgumentParser(prog="analyser", description="Screen trade agreements for culture (UNESCO 2005 Convention, Operational Guidelines 18-19).")
+    parser.add_argument("--version", action="version", version=f"analyser {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("analyse", aliases=["analyze"], help="analyse one agreement (ToTA XML or text)")
+    a.add_argument("file")
+    a.add_argument("--format", "-f", choices=sorted(FORMATS), default="json")
+    a.add_argument("-o", "--output", help="write here instead of stdout (atomically)")
+    a.add_argument("--language", choices=SUPPORTED, help="override language detection")
+    a.add_argument("--language-engine", choices=sorted(ENGINES), default="py3langid")
+
+    e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
+    e.add_argument("--split", default="test", help="which split of corpora/annotations/splits.json (dev, test, seed, all)")
+    e.add_argument("--annotations", type=Path, default=None, help="folder of annotation JSON files")
+    e.add_argument("--tota", type=Path, default=None, help="folder holding the ToTA XML files")
+    e.add_argument("--errors", action="store_true", help="list every disagreement")
+    return parser
+
+
+def _analyse(args: argparse.Namespace) -> int:
+    from analyser.pipeline import analyse
+    from analyser.report import render, write_atomic
+
+    report = analyse(args.file, language_override=args.language, language_engine=args.language_engine)
+    text = render(report, args.format)
+    if args.output:
+        try:
+            write_atomic(text, args.output)
+        except OSError as exc:
+            raise AnalyserError(args.output, f"cannot write output ({exc.strerror})") from None
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from analyser.evaluate import main as evaluate_main
+
+    return evaluate_main(split=args.split, annotations=args.annotations, tota=args.tota, show_errors=args.errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command in ("analyse", "analyze"):
+            return _analyse(args)
+        if args.command == "evaluate":
+            return _evaluate(args)
+    except AnalyserError as exc:
+        print(f"analyser: error: {exc.path}: {exc.reason}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("analyser: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the promise is one line, never a traceback, unless asked for
+        if args.debug:
+            raise
+        print(f"analyser: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return EXIT_INTERNAL
+    return 1

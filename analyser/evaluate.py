@@ -1,0 +1,148 @@
+"""Score the pipeline against labelled agreements, split by agreement (never by provision).
+
+Gold labels are per ToTA article (`article_identifier`); the pipeline's provisions keep that id
+as `source_id`, so a predicted article label is the union of its provisions' labels. Every
+article of an agreement counts: articles absent from an annotation file carry no label.
+Prints per-label precision, recall and F1, micro and macro F1, and G1..G8 check accuracy.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyser.model import CHECK_IDS, LABELS
+
+ROOT = Path(__file__).resolve().parent.parent
+ANNOTATIONS = ROOT / "corpora" / "annotations"
+SPLITS = ANNOTATIONS / "splits.json"
+
+
+def default_tota() -> Path:
+    for cand in (ROOT / "corpora" / "tota", ROOT.parent / "shared" / "corpora" / "tota"):
+        if cand.is_dir():
+            return cand
+    return ROOT / "corpora" / "tota"
+
+
+@dataclass
+class Scores:
+    tp: Counter = field(default_factory=Counter)
+    fp: Counter = field(default_factory=Counter)
+    fn: Counter = field(default_factory=Counter)
+    checks_right: int = 0
+    checks_total: int = 0
+    check_confusion: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    agreements: int = 0
+    articles: int = 0
+    by_language: dict[str, "Scores"] = field(default_factory=dict)
+
+    def prf(self, label: str) -> tuple[float, float, float, int]:
+        tp, fp, fn = self.tp[label], self.fp[label], self.fn[label]
+        p = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
+        r = tp / (tp + fn) if tp + fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f, tp + fn
+
+    def macro_f1(self) -> tuple[float, list[str]]:
+        """Mean F1 over labels that have gold or predicted examples here (others are undefined)."""
+        scored = [lab for lab in LABELS if self.tp[lab] + self.fp[lab] + self.fn[lab]]
+        return (sum(self.prf(lab)[2] for lab in scored) / len(scored) if scored else 0.0), scored
+
+    def micro(self) -> tuple[float, float, float]:
+        tp, fp, fn = (sum(c.values()) for c in (self.tp, self.fp, self.fn))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def load_gold(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    labels = {p["article_identifier"]: set(p["labels"]) for p in data["provisions"] if p["labels"]}
+    return {"treaty": data["treaty"], "language": data.get("language", "en"), "labels": labels,
+            "checks": {k: v["status"] for k, v in data["checks"].items()}}
+
+
+def annotation_files(split: str, annotations: Path) -> list[Path]:
+    splits = json.loads((annotations / "splits.json").read_text(encoding="utf-8"))
+    names = [n for part in splits["splits"] for n in splits["splits"][part]] if split == "all" else splits["splits"][split]
+    files = []
+    for name in names:
+        for cand in (annotations / f"{name}.json", annotations / "seed" / f"{name}.json"):
+            if cand.exists():
+                files.append(cand)
+                break
+    return files
+
+
+def score(files: list[Path], tota: Path, scores: Scores | None = None) -> Scores:
+    from analyser.pipeline import analyse
+
+    scores = scores or Scores()
+    for f in files:
+        gold = load_gold(f)
+        report = analyse(tota / f"{gold['treaty']}.xml")
+        predicted: dict[str, set[str]] = defaultdict(set)
+        evidence: dict[tuple[str, str], str] = {}
+        for p in report.document.provisions:
+            for fd in p.findings:
+                predicted[p.source_id].add(fd.label)
+                evidence.setdefault((p.source_id, fd.label), " | ".join(e.text for e in fd.evidence))
+        articles = {p.source_id for p in report.document.provisions}
+        lang_scores = scores.by_language.setdefault(gold["language"], Scores())
+        for s in (scores, lang_scores):
+            s.agreements += 1
+            s.articles += len(articles)
+        for art in articles | set(gold["labels"]):
+            g, pr = gold["labels"].get(art, set()), predicted.get(art, set())
+            for lab in LABELS:
+                key = "tp" if lab in g and lab in pr else "fp" if lab in pr else "fn" if lab in g else None
+                if key:
+                    for s in (scores, lang_scores):
+                        getattr(s, key)[lab] += 1
+                if key == "fp":
+                    scores.errors.append(f"FP {gold['treaty']} art {art} {lab}: {evidence.get((art, lab), '')[:120]}")
+                elif key == "fn":
+                    scores.errors.append(f"FN {gold['treaty']} art {art} {lab}")
+        for cid in CHECK_IDS:
+            want, got = gold["checks"].get(cid), report.checks[cid].status
+            for s in (scores, lang_scores):
+                s.checks_total += 1
+                s.checks_right += want == got
+            if want != got:
+                scores.check_confusion[(cid, want, got)] += 1
+                scores.errors.append(f"CHECK {gold['treaty']} {cid}: gold {want}, predicted {got}")
+    return scores
+
+
+def format_scores(s: Scores, title: str) -> str:
+    lines = [f"== {title}: {s.agreements} agreements, {s.articles} articles",
+             f"{'label':<24}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}{'pred':>6}"]
+    for lab in LABELS:
+        p, r, f, n = s.prf(lab)
+        lines.append(f"{lab:<24}{p:7.3f}{r:7.3f}{f:7.3f}{n:9d}{s.tp[lab] + s.fp[lab]:6d}")
+    macro, scored = s.macro_f1()
+    mp, mr, mf = s.micro()
+    lines.append(f"macro-F1 {macro:.3f} over {len(scored)} labels with examples; micro P {mp:.3f} R {mr:.3f} F1 {mf:.3f}")
+    acc = s.checks_right / s.checks_total if s.checks_total else 0.0
+    lines.append(f"check accuracy {acc:.3f} ({s.checks_right}/{s.checks_total})")
+    return "\n".join(lines)
+
+
+def main(split: str = "test", annotations: Path | None = None, tota: Path | None = None, show_errors: bool = False) -> int:
+    annotations = annotations or ANNOTATIONS
+    tota = tota or default_tota()
+    files = annotation_files(split, annotations)
+    if not files:
+        print(f"no annotation files for split {split!r} in {annotations}", file=sys.stderr)
+        return 2
+    s = score(files, tota)
+    print(format_scores(s, f"split {split}"))
+    for lang, ls in sorted(s.by_language.items()):
+        print(format_scores(ls, f"split {split}, language {lang}"))
+    if show_errors:
+        print("\n".join(s.errors))
+    return 0

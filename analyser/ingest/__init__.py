@@ -1,0 +1,75 @@
+"""Input backends and the registry that picks one by the file's content.
+
+`load(path)` reads the bytes once, sniffs the format (the suffix is only a tie-breaker) and
+hands them to the matching backend. Formats that come with later backends (PDF, DOCX, HTML)
+are recognised here so the user gets a clear message rather than a text analysis of binary.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyser.errors import AnalyserError
+from analyser.ingest.base import Backend
+from analyser.ingest.text import TextBackend
+from analyser.ingest.tota import TotaBackend
+from analyser.model import SourceDocument
+
+MAX_BYTES = 500 * 1024 * 1024
+
+# Order matters: specific formats first, plain text last (it accepts anything that decodes).
+BACKENDS: list[Backend] = [TotaBackend(), TextBackend()]
+
+_NOT_YET = (
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "a ZIP container (DOCX or similar)"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Office document"),
+)
+
+
+def register(backend: Backend, first: bool = True) -> None:
+    """Add a backend (e.g. PDF, DOCX) ahead of the text fall-back."""
+    BACKENDS.insert(0 if first else len(BACKENDS) - 1, backend)
+
+
+def detect(head: bytes, suffix: str) -> Backend | None:
+    for backend in BACKENDS:
+        if backend.sniff(head, suffix):
+            return backend
+    return None
+
+
+def load(path: str | Path) -> SourceDocument:
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise AnalyserError(name, "no such file")
+    if p.is_dir():
+        raise AnalyserError(name, "is a directory, not a file")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise AnalyserError(name, f"file too large ({size // 2**20} MB > {MAX_BYTES // 2**20} MB)")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise AnalyserError(name, f"cannot read file ({exc.strerror})") from None
+    return load_bytes(data, name)
+
+
+def load_bytes(data: bytes, name: str) -> SourceDocument:
+    if not data.strip():
+        raise AnalyserError(name, "empty file")
+    head = data[:8192]
+    suffix = Path(name).suffix.lower()
+    for backend in BACKENDS:
+        if backend.format != "text" and backend.sniff(head, suffix):
+            return backend.load(data, name)
+    for magic, what in _NOT_YET:
+        if head.startswith(magic):
+            raise AnalyserError(name, f"{what} input is not supported by the installed backends")
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith((b"<?xml", b"<!doctype", b"<html")) or stripped.startswith(b"<") and suffix in {".xml", ".html", ".htm"}:
+        if suffix in {".xml"} or stripped.startswith(b"<?xml"):
+            # Not ToTA-shaped: let the ToTA backend give the precise reason (malformed, unsafe, not a treaty).
+            return TotaBackend().load(data, name)
+        raise AnalyserError(name, "HTML input is not supported by the installed backends")
+    return TextBackend().load(data, name)

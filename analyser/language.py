@@ -1,0 +1,141 @@
+"""Language per document and per provision, behind one small interface.
+
+Default engine: py3langid (deterministic, fast, no exceptions on number-only strings). The
+product card's langdetect stays selectable (`engine="langdetect"`, seeded for repeatable runs).
+benchmarks/language_accuracy.py measures both on treaty text; the numbers are in the README.
+
+Only English, French and Spanish are analysed. A document whose main language is another one
+is refused with a clear reason; single provisions in another language (a bilingual treaty's
+Dutch half, say) are marked with their language and skipped by the classifiers.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from typing import Protocol
+
+from analyser.errors import AnalyserError
+from analyser.model import Document
+
+SUPPORTED: tuple[str, ...] = ("en", "fr", "es")
+# Provisions shorter than this inherit the document language: short strings are where
+# detectors are unreliable, and headings like "2." carry no language at all.
+MIN_CHARS = 120
+# An unsupported language must be this sure before a provision is set aside.
+UNSUPPORTED_MIN_PROB = 0.95
+# The document language is read from this many characters spread over the text.
+DOC_SAMPLE_CHARS = 20_000
+
+
+class Engine(Protocol):
+    name: str
+
+    def detect(self, text: str) -> tuple[str, float]:
+        """Most likely ISO 639-1 code and its probability, over all languages the engine knows."""
+
+    def detect_supported(self, text: str) -> str:
+        """Most likely of SUPPORTED."""
+
+
+class Py3LangidEngine:
+    name = "py3langid"
+
+    def __init__(self) -> None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        self._all = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._restricted = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._restricted.set_languages(list(SUPPORTED))
+
+    def detect(self, text: str) -> tuple[str, float]:
+        lang, prob = self._all.classify(text)
+        return lang, float(prob)
+
+    def detect_supported(self, text: str) -> str:
+        return self._restricted.classify(text)[0]
+
+
+class LangdetectEngine:
+    name = "langdetect"
+
+    def __init__(self) -> None:
+        from langdetect import DetectorFactory
+
+        DetectorFactory.seed = 0  # langdetect is random unless seeded
+
+    def _langs(self, text: str) -> list:
+        from langdetect import detect_langs
+        from langdetect.lang_detect_exception import LangDetectException
+
+        try:
+            return detect_langs(text)
+        except LangDetectException:  # raised on number-only or empty strings
+            return []
+
+    def detect(self, text: str) -> tuple[str, float]:
+        langs = self._langs(text)
+        return (langs[0].lang, float(langs[0].prob)) if langs else ("und", 0.0)
+
+    def detect_supported(self, text: str) -> str:
+        for cand in self._langs(text):
+            if cand.lang in SUPPORTED:
+                return cand.lang
+        return "und"
+
+
+ENGINES = {"py3langid": Py3LangidEngine, "langdetect": LangdetectEngine}
+
+
+@lru_cache(maxsize=None)
+def engine(name: str = "py3langid") -> Engine:
+    try:
+        return ENGINES[name]()
+    except KeyError:
+        raise ValueError(f"unknown language engine {name!r}; choose one of {sorted(ENGINES)}") from None
+
+
+def _sample(text: str) -> str:
+    if len(text) <= DOC_SAMPLE_CHARS:
+        return text
+    step = len(text) // 4
+    part = DOC_SAMPLE_CHARS // 4
+    return " ".join(text[i * step : i * step + part] for i in range(4))
+
+
+def assign(doc: Document, override: str | None = None, engine_name: str = "py3langid") -> Document:
+    """Set doc.language and every provision's language; refuse an unsupported document."""
+    if override:
+        if override not in SUPPORTED:
+            raise AnalyserError(doc.source, f"language {override!r} is not supported (supported: {', '.join(SUPPORTED)})")
+        doc.language = override
+        for p in doc.provisions:
+            p.language = override
+        return doc
+    eng = engine(engine_name)
+    lang, prob = eng.detect(_sample(doc.text))
+    if lang not in SUPPORTED:
+        # A bilingual file may have a supported main half: vote over the long provisions.
+        votes = Counter(eng.detect(p.text)[0] for p in doc.provisions if len(p.text) >= MIN_CHARS)
+        supported_votes = {k: v for k, v in votes.items() if k in SUPPORTED}
+        if supported_votes and sum(supported_votes.values()) >= 0.3 * sum(votes.values()):
+            lang = max(supported_votes, key=supported_votes.get)
+        else:
+            raise AnalyserError(doc.source, f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED)}; use --language to override)")
+    doc.language = lang
+    others: Counter[str] = Counter()
+    for p in doc.provisions:
+        if len(p.text) < MIN_CHARS:
+            p.language = lang
+            continue
+        plang, pprob = eng.detect(p.text)
+        if plang in SUPPORTED:
+            p.language = plang
+        elif pprob >= UNSUPPORTED_MIN_PROB:
+            p.language = plang
+            others[plang] += 1
+        else:
+            p.language = eng.detect_supported(p.text)
+    if others:
+        listed = ", ".join(f"{n} in {k!r}" for k, n in others.most_common())
+        doc.warnings.append(f"provisions in unsupported languages were not analysed: {listed}")
+    return doc

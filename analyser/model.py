@@ -1,0 +1,174 @@
+"""The data model every stage shares: documents, provisions, findings, checks, the report.
+
+Plain dataclasses so that each stage can be tested alone and the JSON contract (DESIGN.md) is
+one `to_dict` away. Offsets are character offsets into `Provision.text` (evidence) and into
+`Document.text` (provisions).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+LABELS: tuple[str, ...] = (
+    "convention_reference",
+    "cultural_exemption",
+    "heritage_exception",
+    "preferential_treatment",
+    "cultural_cooperation",
+    "digital_trade",
+    "policy_space",
+    "coherence",
+)
+
+CHECK_IDS: tuple[str, ...] = ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8")
+STATUSES: tuple[str, ...] = ("met", "partly", "missing", "n/a")
+
+
+@dataclass
+class Block:
+    """A piece of source text as a backend delivers it, before provisions are cut.
+
+    `heading` is the structure the source itself declares (ToTA chapter/article names); plain
+    text carries none and the structure stage finds headings in `text`.
+    """
+
+    text: str
+    heading: list[str] = field(default_factory=list)
+    source_id: str | None = None
+    kind: str | None = None  # e.g. "preamble" when the source says so
+    page: int | None = None
+
+
+@dataclass
+class SourceDocument:
+    """What an ingest backend returns: the text blocks and the metadata of one file."""
+
+    path: str
+    sha256: str
+    format: str
+    blocks: list[Block]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    pages: int | None = None
+
+
+@dataclass
+class Evidence:
+    start: int
+    end: int
+    text: str
+    page: int | None = None
+    boxes: list[list[float]] | None = None
+
+
+@dataclass
+class Finding:
+    label: str
+    score: float
+    layer: str  # "rule:<rule name>" or "model:<model name>"
+    evidence: list[Evidence]
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Provision:
+    id: str
+    kind: str  # preamble | recital | article | paragraph | annex | protocol | footnote | heading
+    heading: str  # "Chapter 8 > Article 8.2 > 3"
+    text: str
+    start: int
+    end: int
+    source_id: str | None = None
+    language: str | None = None
+    pages: list[int] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def heading_parts(self) -> list[str]:
+        return [p for p in self.heading.split(" > ") if p]
+
+
+@dataclass
+class Check:
+    id: str
+    status: str
+    provisions: list[str]
+    why: str
+    guideline: str = ""
+    question: str = ""
+
+
+@dataclass
+class Document:
+    source: str
+    sha256: str
+    format: str
+    text: str
+    title: str | None = None
+    parties: list[str] = field(default_factory=list)
+    language: str | None = None
+    pages: int | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    provisions: list[Provision] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    document: Document
+    checks: dict[str, Check]
+    schema_version: str = "1"
+    analyser_version: str = ""
+
+    @property
+    def findings(self) -> list[tuple[Provision, Finding]]:
+        return [(p, f) for p in self.document.provisions for f in p.findings]
+
+    def to_dict(self, include_text: bool = True) -> dict[str, Any]:
+        """The JSON contract of DESIGN.md (field names stable; extra fields are additions)."""
+        doc = self.document
+        return {
+            "schema_version": self.schema_version,
+            "analyser_version": self.analyser_version,
+            "document": {
+                "source": doc.source,
+                "sha256": doc.sha256,
+                "format": doc.format,
+                "title": doc.title,
+                "parties": doc.parties,
+                "language": doc.language,
+                "pages": doc.pages,
+                "metadata": doc.metadata,
+                "warnings": doc.warnings,
+            },
+            "provisions": [
+                {
+                    "id": p.id,
+                    "kind": p.kind,
+                    "heading": p.heading,
+                    "source_id": p.source_id,
+                    "language": p.language,
+                    "pages": p.pages,
+                    "start": p.start,
+                    "end": p.end,
+                    **({"text": p.text} if include_text else {}),
+                    "findings": [_finding_dict(f) for f in p.findings],
+                }
+                for p in doc.provisions
+            ],
+            "checks": {cid: _check_dict(c) for cid, c in self.checks.items()},
+        }
+
+
+def _finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "label": f.label,
+        "score": round(f.score, 4),
+        "layer": f.layer,
+        "attributes": f.attributes,
+        "evidence": [{k: v for k, v in asdict(e).items()} for e in f.evidence],
+    }
+
+
+def _check_dict(c: Check) -> dict[str, Any]:
+    return {"status": c.status, "provisions": c.provisions, "why": c.why,
+            "guideline": c.guideline, "question": c.question}

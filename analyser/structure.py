@@ -1,0 +1,219 @@
+"""Split a document into provisions: preamble recitals, articles, numbered paragraphs, annexes.
+
+Input is the backends' blocks. Sources that declare their structure (ToTA: chapter > article)
+keep it; plain text is cut at headings found by the EN/FR/ES grammar in data/headings.yaml.
+Within an article, numbered paragraphs ("1.", "2.", ...) become their own provisions when they
+run in sequence from 1; lettered items stay with their chapeau, since an exclusion often sits
+in the chapeau and the excluded sector in item (a).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from analyser.model import Block, Document, Provision, SourceDocument
+
+DATA = Path(__file__).parent / "data"
+
+# Characters mapped to a plain space: NBSP and friends. The mapping keeps the text's length so
+# that offsets into the normalised text are offsets into the original.
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\u000b\u000c"), " ")
+_SPACES.update(dict.fromkeys(map(ord, "\u2028\u2029\u0085"), "\n"))
+
+
+def normalise(text: str) -> str:
+    """Odd spaces to plain ones, same length (offsets stay valid)."""
+    return text.translate(_SPACES)
+
+
+@dataclass
+class Grammar:
+    heading: re.Pattern[str]
+    levels: dict[str, int]
+    kinds: dict[str, str]  # lower-cased keyword -> kind
+    max_heading_chars: int
+    max_title_chars: int
+    recital_split: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    spec = yaml.safe_load((DATA / "headings.yaml").read_text(encoding="utf-8"))
+    keywords: list[str] = []
+    kinds: dict[str, str] = {}
+    levels: dict[str, int] = {}
+    for entry in spec["kinds"]:
+        levels[entry["kind"]] = entry["level"]
+        for kw in entry["keywords"]:
+            keywords.append(kw)
+            kinds[kw.replace("\\", "")] = entry["kind"]
+    keywords.sort(key=len, reverse=True)
+    pattern = (
+        r"^[ ]*(?P<kw>" + "|".join(keywords) + r")[ ]*(?P<num>" + spec["number"] + r")\b[ ]*"
+        r"(?P<rest>(?:[.:\-–—)][^\n]*|[A-ZÀ-ÝÑ(“\"'][^\n]*)?)$"
+    )
+    return Grammar(
+        heading=re.compile(pattern, re.IGNORECASE | re.MULTILINE),
+        levels=levels,
+        kinds=kinds,
+        max_heading_chars=spec["max_heading_chars"],
+        max_title_chars=spec["max_title_chars"],
+        recital_split=re.compile(spec["recital_split"]),
+    )
+
+
+_PARAGRAPH = re.compile(r"^[ ]*(\d{1,3})[.)][ ]+(?=\S)", re.MULTILINE)
+
+
+def numbered_paragraphs(text: str) -> list[tuple[str, int, int]]:
+    """(number, start, end) of paragraphs numbered 1, 2, 3... in sequence; [] when not numbered."""
+    starts: list[tuple[str, int]] = []
+    expected = 1
+    for m in _PARAGRAPH.finditer(text):
+        if int(m.group(1)) == expected:
+            starts.append((m.group(1), m.start()))
+            expected += 1
+    if len(starts) < 2:
+        return []
+    out = []
+    for i, (num, start) in enumerate(starts):
+        end = starts[i + 1][1] if i + 1 < len(starts) else len(text)
+        if i == 0:
+            start = 0  # a title line before "1." belongs to the first paragraph
+        out.append((num, start, end))
+    return out
+
+
+@dataclass
+class _Builder:
+    doc_id: str
+    provisions: list[Provision] = field(default_factory=list)
+
+    def add(self, kind: str, heading: list[str], text: str, start: int, source_id: str | None, page: int | None) -> None:
+        # Trim surrounding whitespace but keep offsets exact.
+        lead = len(text) - len(text.lstrip())
+        body = text.strip()
+        if not body:
+            return
+        s = start + lead
+        self.provisions.append(Provision(
+            id=f"p{len(self.provisions) + 1}",
+            kind=kind,
+            heading=" > ".join(h for h in heading if h),
+            text=body,
+            start=s,
+            end=s + len(body),
+            source_id=source_id,
+            pages=[page] if page else [],
+        ))
+
+    def add_article(self, heading: list[str], text: str, start: int, source_id: str | None, page: int | None, kind: str = "article") -> None:
+        paragraphs = numbered_paragraphs(text)
+        if not paragraphs:
+            self.add(kind, heading, text, start, source_id, page)
+            return
+        for num, s, e in paragraphs:
+            self.add("paragraph", heading + [num], text[s:e], start + s, source_id, page)
+
+    def add_preamble(self, heading: list[str], text: str, start: int, source_id: str | None, page: int | None) -> None:
+        pieces = _split_keep_offsets(text, grammar().recital_split)
+        for i, (s, e) in enumerate(pieces, 1):
+            self.add("recital", heading + [f"Recital {i}"], text[s:e], start + s, source_id, page)
+
+
+def _split_keep_offsets(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans, last = [], 0
+    for m in sep.finditer(text):
+        if text[last:m.start()].strip():
+            spans.append((last, m.start()))
+        last = m.end()
+    if text[last:].strip():
+        spans.append((last, len(text)))
+    return spans
+
+
+def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
+    """(line start, body start, kind, label) for every heading line in a plain text."""
+    g = grammar()
+    found = []
+    for m in g.heading.finditer(text):
+        line = m.group(0)
+        if len(line.strip()) > g.max_heading_chars:
+            continue
+        kw = m.group("kw")
+        kind = g.kinds.get(kw.lower().rstrip(".") + ("." if kw.endswith(".") else ""), None) or g.kinds.get(kw.lower(), "article")
+        label = f"{kw.strip().capitalize()} {m.group('num')}"
+        rest = m.group("rest").strip(" .:-–—")
+        body_start = m.end()
+        if rest and len(rest) <= g.max_title_chars:
+            label = f"{label} {rest}"
+        elif not rest:
+            # A title on the next line ("Article 8.2\nScope"): short, no sentence punctuation.
+            nxt = re.match(r"\n[ ]*([^\n]{1,%d})[ ]*(?=\n)" % g.max_title_chars, text[m.end():])
+            if nxt and not re.search(r"[.;,:]$", nxt.group(1).strip()) and nxt.group(1).strip()[:1].isupper() \
+                    and not g.heading.match(nxt.group(1)):
+                label = f"{label} {nxt.group(1).strip()}"
+                body_start = m.end() + nxt.end()
+        found.append((m.start(), body_start, kind, label))
+    return found
+
+
+def _structure_plain(block: Block, base: int, b: _Builder) -> None:
+    g = grammar()
+    text = block.text
+    headings = _find_headings(text)
+    # Text before the first heading: title and preamble.
+    first = headings[0][0] if headings else len(text)
+    if text[:first].strip():
+        b.add_preamble(block.heading + ["Preamble"], text[:first], base, block.source_id, block.page)
+    stack: list[tuple[int, str]] = []  # (level, label)
+    for i, (line_start, body_start, kind, label) in enumerate(headings):
+        level = g.levels[kind]
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        if level == 0:
+            stack.clear()
+        stack.append((level, label))
+        end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
+        body = text[body_start:end]
+        path = block.heading + [lbl for _, lbl in stack]
+        if kind == "article":
+            b.add_article(path, body, base + body_start, block.source_id, block.page)
+        elif body.strip():
+            # Text directly under a chapter/annex/protocol heading, before its first article.
+            own_kind = kind if kind in {"annex", "protocol"} else "article"
+            b.add_article(path, body, base + body_start, block.source_id, block.page, kind=own_kind)
+
+
+def build(source: SourceDocument) -> Document:
+    """SourceDocument -> Document with provisions and the full normalised text."""
+    parts: list[str] = []
+    offset = 0
+    b = _Builder(doc_id=source.sha256[:12])
+    for block in source.blocks:
+        text = normalise(block.text)
+        block = Block(text=text, heading=block.heading, source_id=block.source_id, kind=block.kind, page=block.page)
+        if block.kind == "preamble":
+            b.add_preamble(block.heading, text, offset, block.source_id, block.page)
+        elif block.heading:
+            b.add_article(block.heading, text, offset, block.source_id, block.page)
+        else:
+            _structure_plain(block, offset, b)
+        parts.append(text)
+        offset += len(text) + 2
+    meta = dict(source.metadata)
+    return Document(
+        source=source.path,
+        sha256=source.sha256,
+        format=source.format,
+        text="\n\n".join(parts),
+        title=meta.get("name") or meta.get("title"),
+        parties=meta.get("parties", []),
+        pages=source.pages,
+        metadata=meta,
+        provisions=b.provisions,
+    )

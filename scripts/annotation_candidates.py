@@ -1,0 +1,71 @@
+"""Prepare annotation work packets for ToTA agreements.
+
+For each agreement, list every article that a broad multilingual keyword net flags (full text),
+plus a seeded random sample of unflagged articles, so annotators can read the candidates in full
+and recall can still be measured. Held-out files are refused.
+
+Usage: python scripts/annotation_candidates.py OUTDIR pta_1 pta_2 ...
+"""
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import defusedxml.ElementTree as ET
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+
+BROAD_NET = re.compile(
+    r"cultur|audio.?visu|broadcast|radiodiffus|radiodifus|televis|cinemat|film|unesco|heritage|"
+    r"patrimoin|patrimonio|national treasures|trésors|tesoros|artist|artíst|artis|folklor|"
+    r"traditional knowledge|savoirs traditionnels|conocimientos tradicionales|creative|créati|creativ|"
+    r"co-?product|coproduc|publishing|édition|editorial|music|músic|musique|digital product|"
+    r"produits? numériques?|productos? digital|electronic(ally)? (transmission|commerce|means|deliver)|"
+    r"e-commerce|commerce électronique|comercio electrónico|transmisi[oó]n(es)? electr[oó]nica|"
+    r"transmissions? électronique|right to regulate|droit de réglementer|derecho a regular|"
+    r"diversity|diversité|diversidad|identity|identité|identidad|cross-border transfer of information|"
+    r"transferencia transfronteriza de información|localization|localisation|localización",
+    re.IGNORECASE,
+)
+
+
+def holdout() -> set[str]:
+    lines = (SHARED / "HOLDOUT.txt").read_text(encoding="utf-8").splitlines()
+    return {l.split("\t")[0].split("/")[-1].removesuffix(".xml") for l in lines if l.startswith("tota/")}
+
+
+def packet(treaty: str, sample: int = 5, seed: int = 13) -> str:
+    if treaty in holdout():
+        raise SystemExit(f"{treaty} is held out: never annotate it")
+    root = ET.parse(SHARED / "tota" / f"{treaty}.xml").getroot()
+    meta = root.find("meta")
+    head = [f"# {treaty}: {meta.findtext('name')} ({meta.findtext('language')}, signed {meta.findtext('date_signed')})"]
+    flagged, unflagged = [], []
+    for chapter in root.iter("chapter"):
+        cname = " ".join(x for x in (chapter.get("number"), chapter.get("name")) if x)
+        for art in chapter.iter("article"):
+            text = "".join(art.itertext())
+            label = " ".join(x for x in (art.get("number"), art.get("name")) if x)
+            entry = (art.get("article_identifier"), cname, label, text)
+            (flagged if BROAD_NET.search(text) else unflagged).append(entry)
+    rng = random.Random(f"{seed}-{treaty}")
+    sampled = rng.sample(unflagged, min(sample, len(unflagged)))
+    head.append(f"{len(flagged)} flagged articles, {len(sampled)} of {len(unflagged)} unflagged sampled\n")
+    out = head
+    for kind, entries in (("FLAGGED", flagged), ("UNFLAGGED SAMPLE", sampled)):
+        for ident, cname, label, text in entries:
+            out.append(f"=== [{kind}] article_identifier={ident} | chapter: {cname} | {label}\n{text.strip()}\n")
+    return "\n".join(out)
+
+
+def main() -> None:
+    outdir = Path(sys.argv[1])
+    outdir.mkdir(parents=True, exist_ok=True)
+    for treaty in sys.argv[2:]:
+        (outdir / f"{treaty}.txt").write_text(packet(treaty), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
