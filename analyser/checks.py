@@ -5,6 +5,7 @@ explanations lives in data/checks.yaml.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,18 @@ def _simple(cid: str, hits: Hits) -> Check:
     return _check(cid, "met", hits) if hits else _check(cid, "missing", [])
 
 
+_CHAPTER_REF = re.compile(r"\b(chapter|chapitre|cap[íi]tulo)\s+([0-9]+|[IVXLC]+)\b", re.I)
+
+
+def _refers_to(p: Provision, chapters: set[str]) -> bool:
+    """True when the provision routes itself into one of these chapters ("within the meaning of Chapter 3")."""
+    for m in _CHAPTER_REF.finditer(p.text):
+        ref = f"{m.group(1)} {m.group(2)}".lower()
+        if any(c == ref or c.startswith(ref + " ") for c in chapters):
+            return True
+    return False
+
+
 def _g4(digital: Hits, exemptions: Hits, agreement_wide: Hits) -> Check:
     if not digital:
         return _check("G4", "n/a", [])
@@ -99,8 +112,8 @@ def _g4(digital: Hits, exemptions: Hits, agreement_wide: Hits) -> Check:
         return _check("G4", "partly", carved)
     # The EU model: no carve-out of its own, but the digital article sits in a chapter from which
     # a chapter-scope exemption removes audiovisual services (codebook ruling).
-    chapters = {_chapter(p) for p, _ in exemptions}
-    sheltered = [h for h in digital if _chapter(h[0]) in chapters]
+    chapters = {_chapter(p).lower() for p, _ in exemptions}
+    sheltered = [h for h in digital if _chapter(h[0]).lower() in chapters or _refers_to(h[0], chapters)]
     if sheltered:
         return _check("G4", "partly", sheltered)
     return _check("G4", "missing", digital)

@@ -35,6 +35,7 @@ def fold(text: str) -> str:
     return out
 
 
+_FOOTNOTE_MARK = re.compile(r"(?<=[a-z]{3})\d{1,3}\b")
 _WS = re.compile(r"\s{2,}|[\n\t\r\f\v]")
 
 
@@ -46,6 +47,8 @@ class Collapsed:
     """
 
     def __init__(self, text: str) -> None:
+        # Footnote markers glued to a word ("creative arts1 of") become spaces, same length.
+        text = _FOOTNOTE_MARK.sub(lambda m: " " * len(m.group(0)), text)
         pieces: list[str] = []
         self._new: list[int] = [0]
         self._old: list[int] = [0]
