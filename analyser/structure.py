@@ -53,7 +53,7 @@ def grammar() -> Grammar:
             kinds[kw.replace("\\", "")] = entry["kind"]
     keywords.sort(key=len, reverse=True)
     pattern = (
-        r"^[ ]*(?P<kw>" + "|".join(keywords) + r")[ ]*(?P<num>" + spec["number"] + r")\b[ ]*"
+        r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(keywords) + r")[ ]*(?P<num>" + spec["number"] + r")\b[ ]*"
         r"(?P<rest>(?:[.:\-–—)][^\n]*|[A-ZÀ-ÝÑ(“\"'][^\n]*)?)$"
     )
     return Grammar(
@@ -66,7 +66,7 @@ def grammar() -> Grammar:
     )
 
 
-_PARAGRAPH = re.compile(r"^[ ]*(\d{1,3})[.)][ ]+(?=\S)", re.MULTILINE)
+_PARAGRAPH = re.compile(r"^[ ]*(\d{1,3})(?:\)\.|[.)])[ ]+(?=\S)", re.MULTILINE)
 
 
 def numbered_paragraphs(text: str) -> list[tuple[str, int, int]]:
@@ -153,11 +153,11 @@ def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
             label = f"{label} {rest}"
         elif not rest:
             # A title on the next line ("Article 8.2\nScope"): short, no sentence punctuation.
-            nxt = re.match(r"\n[ ]*([^\n]{1,%d})[ ]*(?=\n)" % g.max_title_chars, text[m.end():])
+            nxt = re.match(r"\n[ ]*([^\n]{1,%d})[ ]*\n(?P<after>[ ]*\S?)" % g.max_title_chars, text[m.end():])
             if nxt and not re.search(r"[.;,:]$", nxt.group(1).strip()) and nxt.group(1).strip()[:1].isupper() \
-                    and not g.heading.match(nxt.group(1)):
+                    and not nxt.group("after").strip().islower() and not g.heading.match(nxt.group(1)):
                 label = f"{label} {nxt.group(1).strip()}"
-                body_start = m.end() + nxt.end()
+                body_start = m.end() + nxt.start("after")
         found.append((m.start(), body_start, kind, label))
     return found
 

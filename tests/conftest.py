@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT / "corpora"
+TOTA = CORPORA / "tota"
+TEXTS = CORPORA / "texts"
+SHARED_TOTA = ROOT.parent / "shared" / "corpora" / "tota"
+SAMPLE = CORPORA / "samples" / "canada-peru-fta-2008.xml"
+
+
+def tota(treaty: str) -> Path:
+    """A ToTA file: the vendored copy, else the shared corpus beside the repository."""
+    for folder in (TOTA, SHARED_TOTA):
+        if (folder / f"{treaty}.xml").exists():
+            return folder / f"{treaty}.xml"
+    pytest.skip(f"{treaty}.xml is not available")
+
+
+def holdout() -> set[str]:
+    path = ROOT.parent / "shared" / "corpora" / "HOLDOUT.txt"
+    if not path.exists():
+        return set()
+    return {l.split("\t")[0].split("/")[-1].removesuffix(".xml") for l in path.read_text().splitlines() if l.startswith("tota/")}

@@ -1,0 +1,55 @@
+"""The command line as a user runs it: output formats, one-line errors, exit codes, no clobbering."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SAMPLE, TEXTS
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "analyser", *map(str, args)], capture_output=True, text=True, timeout=300)
+
+
+def test_analyse_sample_to_stdout_json():
+    res = run("analyse", SAMPLE)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["checks"]["G3"]["status"] == "met"
+
+
+def test_analyse_text_to_markdown_file(tmp_path):
+    out = tmp_path / "r.md"
+    res = run("analyse", TEXTS / "es-tratado-de-montevideo-1980-aladi.txt", "--format", "md", "-o", out)
+    assert res.returncode == 0, res.stderr
+    assert "heritage_exception" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("content", [None, b"", b"\x00\x01\x02\xff" * 500, b"<?xml version='1.0'?><treaty><body>"])
+def test_bad_input_one_line_exit_2_and_old_output_kept(tmp_path, content):
+    path = tmp_path / "input.xml"
+    if content is not None:
+        path.write_bytes(content)
+    out = tmp_path / "out.json"
+    out.write_text("previous report", encoding="utf-8")
+    res = run("analyse", path, "-o", out)
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and "Traceback" not in res.stderr
+    assert out.read_text(encoding="utf-8") == "previous report"
+
+
+def test_unsupported_language_is_an_input_error(tmp_path):
+    dutch = (TEXTS / "fr-nl-pays-bas-mali-tbi.md").read_text(encoding="utf-8").split("####Verdrag")[-1]
+    path = tmp_path / "verdrag.txt"
+    path.write_text(dutch, encoding="utf-8")
+    res = run("analyse", path)
+    assert res.returncode == 2 and "unsupported language" in res.stderr
+
+
+def test_language_override():
+    res = run("analyse", TEXTS / "fr-pays-bas-senegal-tbi.md", "--language", "fr", "--format", "csv")
+    assert res.returncode == 0 and res.stdout.startswith("document,")

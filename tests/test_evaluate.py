@@ -1,0 +1,24 @@
+"""The evaluation harness: gold loading and scores on the seed split."""
+from __future__ import annotations
+
+from analyser import evaluate
+from conftest import CORPORA, SHARED_TOTA, TOTA
+
+
+def test_gold_loader_reads_seed_shape():
+    gold = evaluate.load_gold(CORPORA / "annotations" / "seed" / "pta_145.json")
+    assert gold["labels"]["12870"] == {"convention_reference", "cultural_cooperation"}
+    assert gold["checks"]["G4"] == "partly"
+
+
+def test_seed_split_scores():
+    files = evaluate.annotation_files("seed", CORPORA / "annotations")
+    assert len(files) == 9
+    vendored = [f for f in files if (TOTA / f.name.replace(".json", ".xml")).exists()]
+    tota = SHARED_TOTA if SHARED_TOTA.is_dir() else TOTA
+    scores = evaluate.score(files if SHARED_TOTA.is_dir() else vendored, tota)
+    macro, labels = scores.macro_f1()
+    assert 0.0 <= macro <= 1.0 and labels
+    assert scores.checks_total == 8 * scores.agreements
+    text = evaluate.format_scores(scores, "seed")
+    assert "check accuracy" in text and "convention_reference" in text

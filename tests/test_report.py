@@ -1,0 +1,61 @@
+"""Reports: the JSON contract's field names, CSV rows, readable Markdown/HTML, atomic writes."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from analyser import analyse
+from analyser.report import render, write_atomic
+from conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def report():
+    return analyse(SAMPLE)
+
+
+def test_json_contract(report):
+    data = json.loads(render(report, "json"))
+    assert data["schema_version"] == "1"
+    assert {"source", "sha256", "title", "language", "pages"} <= set(data["document"])
+    prov = data["provisions"][0]
+    assert {"id", "kind", "heading", "source_id", "language", "pages", "text", "findings"} <= set(prov)
+    findings = [f for p in data["provisions"] for f in p["findings"]]
+    assert findings
+    for f in findings:
+        assert {"label", "score", "layer", "attributes", "evidence"} <= set(f)
+        assert all({"start", "end", "text", "page", "boxes"} <= set(e) for e in f["evidence"])
+    assert set(data["checks"]) == {f"G{i}" for i in range(1, 9)}
+    assert all({"status", "provisions", "why"} <= set(c) for c in data["checks"].values())
+    exemption = next(p for p in data["provisions"] if p["source_id"] == "31006")
+    assert exemption["findings"][0]["attributes"]["scope"] == "agreement"
+
+
+def test_csv_one_row_per_finding(report):
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    assert len(rows) == len(report.findings)
+    assert {r["label"] for r in rows} >= {"cultural_exemption", "digital_trade", "policy_space"}
+
+
+def test_markdown_and_html_are_readable(report):
+    md = render(report, "md")
+    assert "| G3 |" in md and "Cultural Industries" in md
+    html = render(report, "html")
+    assert "<mark>" in html and "http" not in html.split("<body>")[0]
+
+
+def test_atomic_write_keeps_old_output_on_failure(tmp_path, monkeypatch):
+    out = tmp_path / "report.json"
+    out.write_text("old", encoding="utf-8")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", boom)
+    with pytest.raises(OSError):
+        write_atomic("new", out)
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
