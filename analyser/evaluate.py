@@ -20,11 +20,16 @@ ANNOTATIONS = ROOT / "corpora" / "annotations"
 SPLITS = ANNOTATIONS / "splits.json"
 
 
-def default_tota() -> Path:
-    for cand in (ROOT / "corpora" / "tota", ROOT.parent / "shared" / "corpora" / "tota"):
-        if cand.is_dir():
-            return cand
-    return ROOT / "corpora" / "tota"
+TOTA_DIRS = (ROOT / "corpora" / "tota", ROOT.parent / "shared" / "corpora" / "tota")
+
+
+def tota_path(treaty: str, tota: Path | None = None) -> Path:
+    """The agreement's XML: in `tota` if given, else the vendored copy, else the shared corpus."""
+    folders = (tota,) if tota else TOTA_DIRS
+    for folder in folders:
+        if (folder / f"{treaty}.xml").exists():
+            return folder / f"{treaty}.xml"
+    return folders[-1] / f"{treaty}.xml"
 
 
 @dataclass
@@ -78,13 +83,13 @@ def annotation_files(split: str, annotations: Path) -> list[Path]:
     return files
 
 
-def score(files: list[Path], tota: Path, scores: Scores | None = None) -> Scores:
+def score(files: list[Path], tota: Path | None = None, scores: Scores | None = None) -> Scores:
     from analyser.pipeline import analyse
 
     scores = scores or Scores()
     for f in files:
         gold = load_gold(f)
-        report = analyse(tota / f"{gold['treaty']}.xml")
+        report = analyse(tota_path(gold["treaty"], tota))
         predicted: dict[str, set[str]] = defaultdict(set)
         evidence: dict[tuple[str, str], str] = {}
         for p in report.document.provisions:
@@ -134,7 +139,6 @@ def format_scores(s: Scores, title: str) -> str:
 
 def main(split: str = "test", annotations: Path | None = None, tota: Path | None = None, show_errors: bool = False) -> int:
     annotations = annotations or ANNOTATIONS
-    tota = tota or default_tota()
     files = annotation_files(split, annotations)
     if not files:
         print(f"no annotation files for split {split!r} in {annotations}", file=sys.stderr)
