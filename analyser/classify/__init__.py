@@ -5,11 +5,12 @@ learned layer plugs in beside it). Findings from all layers land on their provis
 """
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
-from analyser.classify.rules import default_classifier, merge
+from analyser.classify.rules import default_classifier, load_spec, merge
 from analyser.language import SUPPORTED
-from analyser.model import Document, Finding, Provision
+from analyser.model import Document, Evidence, Finding, Provision
 
 
 class Classifier(Protocol):
@@ -28,4 +29,38 @@ def classify(doc: Document, layers: list[Classifier] | None = None) -> Document:
         for layer in layers:
             found += layer.classify(provision)
         provision.findings = merge(found)
+    resolve_cross_references(doc)
     return doc
+
+
+_ARTICLE_NUMBER = re.compile(r"(?:^|> )(?:article|art[íi]culo|art\.)\s+(?P<num>[0-9][\w.\-]*)", re.I)
+
+
+def resolve_cross_references(doc: Document) -> None:
+    """Extend agreement-wide cultural exemptions to provisions that cite them by article number.
+
+    Runs after every provision is classified, since the cited article may come later.
+    """
+    spec = load_spec()
+    for xref in spec.get("cross_references", []):
+        cited = {}
+        for p in doc.provisions:
+            if any(f.label == xref["label"] and f.attributes.get("scope") == "agreement" for f in p.findings):
+                m = _ARTICLE_NUMBER.search(p.heading)
+                if m:
+                    cited[m.group("num").rstrip(".").lower()] = p
+        if not cited:
+            continue
+        pattern = re.compile(xref["pattern"], re.I)
+        for p in doc.provisions:
+            if p.language not in SUPPORTED or any(f.label == xref["label"] for f in p.findings):
+                continue
+            for m in pattern.finditer(p.text):
+                target = cited.get(m.group("ref").rstrip(".").lower())
+                if target is not None and target is not p:
+                    p.findings.append(Finding(
+                        label=xref["label"], score=float(xref["score"]), layer=f"rule:{xref['name']}",
+                        evidence=[Evidence(start=m.start(), end=m.end(), text=m.group(0))],
+                        attributes=dict(xref.get("attributes", {})) | {"refers_to": target.id},
+                    ))
+                    break

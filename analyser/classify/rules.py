@@ -61,6 +61,7 @@ def _condition(spec: Any, default_window: int | None) -> Condition:
     return Condition(spec["group"], spec.get("window", default_window))
 
 
+@lru_cache(maxsize=4)
 def load_spec(path: Path = DATA / "rules.yaml") -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
