@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("-o", "--output", help="write here instead of stdout (atomically)")
     a.add_argument("--language", choices=SUPPORTED, help="override language detection")
     a.add_argument("--language-engine", choices=sorted(ENGINES), default="py3langid")
+    a.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber"], default="pdfium",
+                   help="PDF text engine: pdfium (fast, default) or pdfplumber (pdfminer layout analysis)")
 
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
     e.add_argument("--split", default="test", help="which split of corpora/annotations/splits.json (dev, test, seed, all)")
@@ -44,7 +46,8 @@ def _analyse(args: argparse.Namespace) -> int:
     from analyser.pipeline import analyse
     from analyser.report import render, write_atomic
 
-    report = analyse(args.file, language_override=args.language, language_engine=args.language_engine)
+    report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
+                     pdf_engine=args.pdf_engine)
     text = render(report, args.format)
     if args.output:
         try:

@@ -49,6 +49,7 @@ class SourceDocument:
     blocks: list[Block]
     metadata: dict[str, Any] = field(default_factory=dict)
     pages: int | None = None
+    layout: Any = None  # maps text offsets to pages and boxes (paged inputs only)
 
 
 @dataclass
@@ -110,6 +111,7 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
     provisions: list[Provision] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    layout: Any = field(default=None, repr=False)
 
 
 @dataclass

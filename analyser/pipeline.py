@@ -4,15 +4,30 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyser import checks, classify, ingest, language, structure
-from analyser.model import Report
+from analyser.model import Document, Report
 
 
-def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid") -> Report:
+def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid",
+            pdf_engine: str = "pdfium") -> Report:
     """Analyse one agreement file. Raises AnalyserError (one-line reason) on bad input."""
     from analyser import __version__
 
-    source = ingest.load(path)
+    source = ingest.load(path, pdf_engine=pdf_engine)
     doc = structure.build(source)
     language.assign(doc, override=language_override, engine_name=language_engine)
     classify.classify(doc)
+    locate_evidence(doc)
     return Report(document=doc, checks=checks.run(doc), analyser_version=__version__)
+
+
+def locate_evidence(doc: Document) -> None:
+    """Give each piece of evidence its page and boxes when the input has pages."""
+    if doc.layout is None:
+        return
+    for p in doc.provisions:
+        for f in p.findings:
+            for e in f.evidence:
+                located = doc.layout.boxes_for(p.start + e.start, p.start + e.end)
+                if located:
+                    e.page = located[0][0]
+                    e.boxes = [box for page, box in located if page == e.page]

@@ -38,6 +38,7 @@ class Grammar:
     max_heading_chars: int
     max_title_chars: int
     recital_split: re.Pattern[str]
+    continuation: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,7 @@ def grammar() -> Grammar:
         max_heading_chars=spec["max_heading_chars"],
         max_title_chars=spec["max_title_chars"],
         recital_split=re.compile(spec["recital_split"]),
+        continuation=re.compile(r"(?:,|\b(?:" + "|".join(map(re.escape, spec["continuation_words"])) + r"))[ ]*$", re.I),
     )
 
 
@@ -136,6 +138,9 @@ def _split_keep_offsets(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]
     return spans
 
 
+_REFERENCE_LIST = re.compile(r"\b(chapter|article|annex|chapitre|annexe|cap[íi]tulo|art[íi]culo|anexo)\s+[0-9IVX]", re.I)
+
+
 def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
     """(line start, body start, kind, label) for every heading line in a plain text."""
     g = grammar()
@@ -144,10 +149,15 @@ def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
         line = m.group(0)
         if len(line.strip()) > g.max_heading_chars:
             continue
+        before = text[max(0, m.start() - 200):m.start()].rstrip("\n ").rsplit("\n", 1)[-1]
+        if before and g.continuation.search(before):
+            continue  # the sentence before runs on into this line: a cross-reference
         kw = m.group("kw")
         kind = g.kinds.get(kw.lower().rstrip(".") + ("." if kw.endswith(".") else ""), None) or g.kinds.get(kw.lower(), "article")
         label = f"{kw.strip().capitalize()} {m.group('num')}"
         rest = m.group("rest").strip(" .:-–—")
+        if _REFERENCE_LIST.search(rest):
+            continue  # "Chapter 3 (Rules of Origin), Chapter 4 (...)": a list of references
         body_start = m.end()
         if rest and len(rest) <= g.max_title_chars:
             label = f"{label} {rest}"
@@ -175,8 +185,8 @@ def _structure_plain(block: Block, base: int, b: _Builder) -> None:
         level = g.levels[kind]
         while stack and stack[-1][0] >= level:
             stack.pop()
-        if level == 0:
-            stack.clear()
+        if level == 0 or (level <= g.levels["chapter"] and any(lv == 0 for lv, _ in stack)):
+            stack.clear()  # annexes hold sections and articles; a new part or chapter ends them
         stack.append((level, label))
         end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
         body = text[body_start:end]
@@ -206,6 +216,10 @@ def build(source: SourceDocument) -> Document:
         parts.append(text)
         offset += len(text) + 2
     meta = dict(source.metadata)
+    warnings = meta.pop("warnings", [])
+    if source.layout is not None:
+        for p in b.provisions:
+            p.pages = source.layout.pages_for(p.start, p.end)
     return Document(
         source=source.path,
         sha256=source.sha256,
@@ -216,4 +230,6 @@ def build(source: SourceDocument) -> Document:
         pages=source.pages,
         metadata=meta,
         provisions=b.provisions,
+        warnings=list(warnings),
+        layout=source.layout,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import Backend
+from analyser.ingest.pdf import PdfBackend
 from analyser.ingest.text import TextBackend
 from analyser.ingest.tota import TotaBackend
 from analyser.model import SourceDocument
@@ -17,10 +18,9 @@ from analyser.model import SourceDocument
 MAX_BYTES = 500 * 1024 * 1024
 
 # Order matters: specific formats first, plain text last (it accepts anything that decodes).
-BACKENDS: list[Backend] = [TotaBackend(), TextBackend()]
+BACKENDS: list[Backend] = [PdfBackend(), TotaBackend(), TextBackend()]
 
 _NOT_YET = (
-    (b"%PDF-", "PDF"),
     (b"PK\x03\x04", "a ZIP container (DOCX or similar)"),
     (b"\xd0\xcf\x11\xe0", "a legacy Office document"),
 )
@@ -38,7 +38,7 @@ def detect(head: bytes, suffix: str) -> Backend | None:
     return None
 
 
-def load(path: str | Path) -> SourceDocument:
+def load(path: str | Path, pdf_engine: str = "pdfium") -> SourceDocument:
     p = Path(path)
     name = str(path)
     if not p.exists():
@@ -52,16 +52,18 @@ def load(path: str | Path) -> SourceDocument:
         data = p.read_bytes()
     except OSError as exc:
         raise AnalyserError(name, f"cannot read file ({exc.strerror})") from None
-    return load_bytes(data, name)
+    return load_bytes(data, name, pdf_engine)
 
 
-def load_bytes(data: bytes, name: str) -> SourceDocument:
+def load_bytes(data: bytes, name: str, pdf_engine: str = "pdfium") -> SourceDocument:
     if not data.strip():
         raise AnalyserError(name, "empty file")
     head = data[:8192]
     suffix = Path(name).suffix.lower()
     for backend in BACKENDS:
         if backend.format != "text" and backend.sniff(head, suffix):
+            if backend.format == "pdf" and pdf_engine != "pdfium":
+                backend = PdfBackend(pdf_engine)
             return backend.load(data, name)
     for magic, what in _NOT_YET:
         if head.startswith(magic):
