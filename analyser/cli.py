@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="PDF text engine: pdfium (fast, default) or pdfplumber (pdfminer layout analysis)")
 
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
-    e.add_argument("--split", default="test", help="which split of corpora/annotations/splits.json (dev, test, seed, all)")
+    e.add_argument("--split", default="test", help="which split of corpora/annotations/splits.json (seed, dev, dev2, test, all)")
     e.add_argument("--annotations", type=Path, default=None, help="folder of annotation JSON files")
     e.add_argument("--tota", type=Path, default=None, help="folder holding the ToTA XML files")
     e.add_argument("--errors", action="store_true", help="list every disagreement")

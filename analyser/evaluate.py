@@ -76,7 +76,7 @@ def annotation_files(split: str, annotations: Path) -> list[Path]:
     names = [n for part in splits["splits"] for n in splits["splits"][part]] if split == "all" else splits["splits"][split]
     files = []
     for name in names:
-        for cand in (annotations / f"{name}.json", annotations / "seed" / f"{name}.json"):
+        for cand in (annotations / f"{name}.json", annotations / "seed" / f"{name}.json", annotations / "test2" / f"{name}.json"):
             if cand.exists():
                 files.append(cand)
                 break

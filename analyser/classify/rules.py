@@ -33,6 +33,7 @@ LANGUAGES = ("en", "fr", "es")
 class Condition:
     group: str
     window: int | None  # tokens from the anchor; None = anywhere in the provision
+    or_heading: re.Pattern[str] | None = None  # the heading path may satisfy the condition instead
 
 
 @dataclass
@@ -52,13 +53,15 @@ class Rule:
     all_of: list[Condition]
     none_of: list[Condition]
     unless_heading: re.Pattern[str] | None
+    only_heading: re.Pattern[str] | None
     attributes: list[AttributeRule] = field(default_factory=list)
 
 
 def _condition(spec: Any, default_window: int | None) -> Condition:
     if isinstance(spec, str):
         return Condition(spec, default_window)
-    return Condition(spec["group"], spec.get("window", default_window))
+    or_heading = re.compile(spec["or_heading"], re.I) if spec.get("or_heading") else None
+    return Condition(spec["group"], spec.get("window", default_window), or_heading)
 
 
 @lru_cache(maxsize=4)
@@ -86,6 +89,7 @@ def load_rules(spec: dict[str, Any]) -> list[Rule]:
             all_of=[_condition(c, window) for c in r.get("all_of", [])],
             none_of=[_condition(c, r.get("veto_window", window)) for c in r.get("none_of", [])],
             unless_heading=re.compile(r["unless_heading"], re.I) if r.get("unless_heading") else None,
+            only_heading=re.compile(r["only_heading"], re.I) if r.get("only_heading") else None,
             attributes=attrs,
         ))
     return rules
@@ -209,13 +213,16 @@ class RuleClassifier:
     def _apply(self, rule: Rule, provision: Provision, doc: Doc, collapsed: Collapsed, by_group: dict[str, list[Match]]) -> Finding | None:
         if rule.unless_heading and rule.unless_heading.search(provision.heading):
             return None
+        if rule.only_heading and not rule.only_heading.search(provision.heading):
+            return None
         for anchor in by_group.get(rule.anchor, []):
             support = [anchor]
             for cond in rule.all_of:
                 near = _near(anchor, by_group.get(cond.group, []), cond.window)
-                if not near:
+                if near:
+                    support.append(min(near, key=lambda c: _distance(anchor, c)))
+                elif not (cond.or_heading and cond.or_heading.search(_article_title(provision))):
                     break
-                support.append(min(near, key=lambda c: _distance(anchor, c)))
             else:
                 if any(_near(anchor, by_group.get(c.group, []), c.window) for c in rule.none_of):
                     continue
@@ -238,6 +245,12 @@ class RuleClassifier:
             if pattern.search(provision.heading):
                 return value
         return a.default
+
+
+def _article_title(provision: Provision) -> str:
+    """The innermost heading that is not a paragraph number: the article's own title."""
+    parts = [p for p in provision.heading_parts if not p.isdigit() and not p.startswith("Recital")]
+    return parts[-1] if parts else ""
 
 
 def _evidence(doc: Doc, collapsed: Collapsed, text: str, matches: list[Match]) -> list[Evidence]:
