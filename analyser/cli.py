@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    a = sub.add_parser("analyse", aliases=["analyze"], help="analyse one agreement (ToTA XML or text)")
+    a = sub.add_parser("analyse", aliases=["analyze"], help="analyse one agreement (PDF, ToTA XML or text)")
     a.add_argument("file")
     a.add_argument("--format", "-f", choices=sorted(FORMATS), default="json")
     a.add_argument("-o", "--output", help="write here instead of stdout (atomically)")
@@ -46,6 +46,8 @@ def _analyse(args: argparse.Namespace) -> int:
     from analyser.pipeline import analyse
     from analyser.report import render, write_atomic
 
+    if args.format == "pdf" and not args.output:
+        raise AnalyserError(args.file, "--format pdf writes a file: give it with -o OUT.pdf")
     report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
                      pdf_engine=args.pdf_engine)
     text = render(report, args.format)

@@ -166,8 +166,7 @@ def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
             nxt = re.match(r"\n[ ]*([^\n]{1,%d})[ ]*\n(?P<after>[ ]*\S?)" % g.max_title_chars, text[m.end():])
             if nxt and not re.search(r"[.;,:]$", nxt.group(1).strip()) and nxt.group(1).strip()[:1].isupper() \
                     and not nxt.group("after").strip().islower() and not g.heading.match(nxt.group(1)):
-                label = f"{label} {nxt.group(1).strip()}"
-                body_start = m.end() + nxt.start("after")
+                label = f"{label} {nxt.group(1).strip()}"  # the title stays in the body too
         found.append((m.start(), body_start, kind, label))
     return found
 
@@ -209,6 +208,8 @@ def build(source: SourceDocument) -> Document:
         block = Block(text=text, heading=block.heading, source_id=block.source_id, kind=block.kind, page=block.page)
         if block.kind == "preamble":
             b.add_preamble(block.heading, text, offset, block.source_id, block.page)
+        elif block.kind == "footnote":
+            b.add("footnote", block.heading, text, offset, block.source_id, block.page)
         elif block.heading:
             b.add_article(block.heading, text, offset, block.source_id, block.page)
         else:

@@ -23,8 +23,8 @@ class Classifier(Protocol):
 def classify(doc: Document, layers: list[Classifier] | None = None) -> Document:
     layers = layers if layers is not None else [default_classifier()]
     for provision in doc.provisions:
-        if provision.language not in SUPPORTED:
-            continue
+        if provision.language not in SUPPORTED or provision.kind == "footnote":
+            continue  # a footnote is labelled through the article it annotates (codebook)
         found: list[Finding] = []
         for layer in layers:
             found += layer.classify(provision)

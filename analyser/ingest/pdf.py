@@ -29,7 +29,7 @@ from analyser.model import Block, SourceDocument
 
 MIN_TEXT_CHARS = 25  # a page with fewer non-space characters has no usable text layer
 HEADER_LINES = 2  # lines at the top and at the bottom of a page that may be running headers/footers
-HEADER_MIN_SHARE = 0.3  # a running header repeats on at least this share of pages (and 3 pages)
+HEADER_MIN_SHARE = 0.3  # a running header repeats on at least this share of pages (and 2 pages)
 TOC_HEADINGS = re.compile(r"^\s*(table of contents|contents|table des mati[eè]res|sommaire|[íi]ndice( general)?|contenido)\s*$", re.I)
 PAGE_NUMBER = re.compile(
     r"^\W*(?:page|p\.|página|pagina)?\s*(?:[0-9]{1,4}|[ivxlcdm]{1,7}|[0-9]{1,2}\s*[-–]\s*[0-9]{1,4})"
@@ -47,6 +47,7 @@ class Page:
     size: tuple[float, float]
     char_box: Callable[[int], tuple[float, float, float, float] | None]
     has_images: bool = False
+    font_size: Callable[[int], float] | None = None
 
 
 @dataclass
@@ -57,6 +58,8 @@ class PdfLayout:
     index_of: array  # per character: index into that page's characters, -1 for inserted ones
     pages: list[Page] = field(repr=False)
     handle: Any = field(default=None, repr=False)  # the engine's open document, for box look-ups
+    main_end: int = 0  # the body text ends here; footnotes follow
+    footnotes: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, page)
 
     def pages_for(self, start: int, end: int) -> list[int]:
         return sorted({p for p in self.page_of[start:end] if p})
@@ -111,10 +114,14 @@ def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
             has_images = any(obj.type == raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
 
         def char_box(idx: int, _tp=textpage) -> tuple[float, float, float, float] | None:
-            left, bottom, right, top = _tp.get_charbox(idx)
+            left, bottom, right, top = _tp.get_charbox(idx, loose=True)  # font box, as viewers highlight
             return (left, bottom, right, top)
 
-        pages.append(Page(number=i + 1, text=text, size=tuple(page.get_size()), char_box=char_box, has_images=has_images))
+        def font_size(idx: int, _tp=textpage) -> float:
+            return float(raw.FPDFText_GetFontSize(_tp.raw, idx))
+
+        pages.append(Page(number=i + 1, text=text, size=tuple(page.get_size()), char_box=char_box,
+                          has_images=has_images, font_size=font_size))
     return pages, pdf  # the document must stay open while boxes are asked for
 
 
@@ -139,19 +146,22 @@ def pdfplumber_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
         words = page.extract_words(use_text_flow=True, return_chars=True)
         parts: list[str] = []
         boxes: list[tuple[float, float, float, float] | None] = []
+        sizes: list[float] = []
         last_top = None
         for w in words:
             if last_top is not None:
                 sep = "\n" if abs(w["top"] - last_top) > 2 else " "
                 parts.append(sep)
                 boxes.append(None)
+                sizes.append(0.0)
             for ch in w["chars"]:
                 parts.append(ch["text"])
                 boxes.extend([(ch["x0"], height - ch["bottom"], ch["x1"], height - ch["top"])] * len(ch["text"]))
+                sizes.extend([float(ch.get("size", 0.0))] * len(ch["text"]))
             last_top = w["top"]
         has_images = bool(page.images) if len(words) < 5 else False
         pages.append(Page(number=i + 1, text="".join(parts), size=(float(page.width), height),
-                          char_box=boxes.__getitem__, has_images=has_images))
+                          char_box=boxes.__getitem__, has_images=has_images, font_size=sizes.__getitem__))
         page.close()  # pdfplumber keeps every parsed page in memory otherwise
     pdf.close()
     return pages, None
@@ -173,7 +183,12 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _key(line: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+    """Lines that differ only in their numbers share a key ("Page 3 of 9"), except headings:
+    "Article 21" and "Article 24" at the top of two pages are not a running header."""
+    from analyser.structure import grammar
+
+    text = " ".join(line.lower().split())
+    return text if grammar().heading.match(line.strip()) else re.sub(r"\d+", "#", text)
 
 
 def running_lines(pages: list[Page], line_spans: list[list[tuple[int, int]]]) -> set[str]:
@@ -182,8 +197,42 @@ def running_lines(pages: list[Page], line_spans: list[list[tuple[int, int]]]) ->
     for page, spans in zip(pages, line_spans):
         edge = spans[:HEADER_LINES] + spans[-HEADER_LINES:]
         counts.update({_key(page.text[s:e]) for s, e in edge})
-    threshold = max(3, HEADER_MIN_SHARE * len(pages))
+    threshold = max(2, HEADER_MIN_SHARE * len(pages))
     return {k for k, n in counts.items() if n >= threshold and k.strip("# ")}
+
+
+FOOTNOTE_START = re.compile(r"^\s*(?:\(?[0-9]{1,3}\)?|[*†‡]+)(?:\s|$|[A-Za-z“\"(])")
+FOOTNOTE_SIZE_RATIO = 0.9  # footnotes are set smaller than the page's body text
+
+
+def _line_size(page: Page, start: int, end: int) -> float:
+    """Font size of a line: the largest of its first few visible characters (markers are smaller)."""
+    if page.font_size is None:
+        return 0.0
+    sizes = [page.font_size(i) for i in range(start, min(end, start + 12)) if not page.text[i].isspace()][:4]
+    return max(sizes, default=0.0)
+
+
+def split_footnotes(page: Page, spans: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]]:
+    """Body lines and footnotes (each a list of lines) of a page: the run of smaller-type lines
+    at the bottom of the page that opens with a footnote marker."""
+    if page.font_size is None or len(spans) < 3:
+        return spans, []
+    sizes = [_line_size(page, s, e) for s, e in spans]
+    body_size = sorted(sizes)[len(sizes) // 2]
+    i = len(spans)
+    while i > 0 and 0 < sizes[i - 1] < FOOTNOTE_SIZE_RATIO * body_size:
+        i -= 1
+    zone = spans[i:]
+    if not zone or i == 0 or not FOOTNOTE_START.match(page.text[zone[0][0]:zone[0][1]]):
+        return spans, []
+    notes: list[list[tuple[int, int]]] = []
+    for s, e in zone:
+        if FOOTNOTE_START.match(page.text[s:e]) or not notes:
+            notes.append([(s, e)])
+        else:
+            notes[-1].append((s, e))
+    return spans[:i], notes
 
 
 def _is_toc(page: Page, spans: list[tuple[int, int]]) -> bool:
@@ -221,6 +270,7 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
     running = running_lines(pages, line_spans)
     skipped: dict[str, list[int]] = {"no_text_layer": [], "blank": [], "table_of_contents": []}
     b = _Builder()
+    footnotes: list[tuple[int, list[tuple[int, int]]]] = []
     in_toc = False
     for page, spans in zip(pages, line_spans):
         non_space = sum(len(page.text[s:e].strip()) for s, e in spans)
@@ -233,10 +283,12 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
             continue
         in_toc = False
         edge = set(spans[:HEADER_LINES] + spans[-HEADER_LINES:])
-        for s, e in spans:
+        kept = [(s, e) for s, e in spans
+                if not ((s, e) in edge and (_key(page.text[s:e]) in running or PAGE_NUMBER.match(page.text[s:e])))]
+        kept, notes = split_footnotes(page, kept)
+        footnotes += [(page.number, note) for note in notes]
+        for s, e in kept:
             line = page.text[s:e]
-            if (s, e) in edge and (_key(line) in running or PAGE_NUMBER.match(line)):
-                continue
             m = SPACED_KEYWORD.match(line)
             if m:  # "A rticle 6" -> "Article 6": copy around the stray space
                 cut = s + m.start(3) - 1
@@ -248,8 +300,22 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
                 continue  # soft hyphen at line end: the word goes on, no line break
             b.insert("\n")
         b.insert("\n")
+    main_end = sum(map(len, b.parts))
+    # Footnotes follow the body as their own blocks, separated as the structure stage joins blocks.
+    note_spans: list[tuple[int, int, int]] = []
+    for page_no, lines in footnotes:
+        b.insert("\n\n")
+        start = sum(map(len, b.parts))
+        page = pages[page_no - 1]
+        for j, (s, e) in enumerate(lines):
+            if j:
+                b.insert("\n")
+            b.add(page.text[s:e], page_no, s)
+        note_spans.append((start, sum(map(len, b.parts)), page_no))
     text = "".join(b.parts)
-    return text, PdfLayout(page_of=b.page_of, index_of=b.index_of, pages=pages), skipped
+    layout = PdfLayout(page_of=b.page_of, index_of=b.index_of, pages=pages)
+    layout.main_end, layout.footnotes = main_end, note_spans
+    return text, layout, skipped
 
 
 def _looks_like_toc_continuation(page: Page, spans: list[tuple[int, int]]) -> bool:
@@ -300,8 +366,14 @@ class PdfBackend:
             raise AnalyserError(path, "the PDF holds no text")
         if skipped["table_of_contents"]:
             warnings.append(f"table of contents skipped: pages {_ranges(skipped['table_of_contents'])}")
+        blocks = [Block(text=text[:layout.main_end])]
+        for n, (start, end, page_no) in enumerate(layout.footnotes, 1):
+            marker = re.match(r"\s*\(?([0-9]{1,3}|[*†‡]+)", text[start:end])
+            label = marker.group(1) if marker else str(n)
+            blocks.append(Block(text=text[start:end], heading=[f"Footnote {label} (page {page_no})"],
+                                kind="footnote", page=page_no))
         return SourceDocument(
-            path=path, sha256=sha256(data), format=self.format, blocks=[Block(text=text)],
+            path=path, sha256=sha256(data), format=self.format, blocks=blocks,
             metadata={"pdf_engine": self.engine, "skipped_pages": {k: v for k, v in skipped.items() if v},
                       "warnings": warnings},
             pages=len(pages), layout=layout,

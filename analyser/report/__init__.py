@@ -14,23 +14,26 @@ from analyser.report.csv import to_csv
 from analyser.report.html import to_html
 from analyser.report.jsonfmt import to_json
 from analyser.report.markdown import to_markdown
+from analyser.report.pdf import to_pdf
 
-FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html}
+FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html, "pdf": to_pdf}
+BINARY = {"pdf"}
 
 
-def render(report: Report, fmt: str = "json") -> str:
+def render(report: Report, fmt: str = "json") -> str | bytes:
     try:
         return FORMATS[fmt](report)
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
 
 
-def write_atomic(text: str, path: str | Path) -> None:
+def write_atomic(content: str | bytes, path: str | Path) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

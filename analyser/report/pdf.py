@@ -1,0 +1,53 @@
+"""Annotated PDF: a copy of the agreement with every finding highlighted at its boxes and a note
+carrying the label, score and layer. Written with pypdf (BSD licence)."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from analyser.errors import AnalyserError
+from analyser.model import Report
+
+# One colour per label (RGB hex), shared with the HTML report's legend.
+LABEL_COLOURS = {
+    "convention_reference": "1f77b4",
+    "cultural_exemption": "ff7f0e",
+    "heritage_exception": "8c564b",
+    "preferential_treatment": "9467bd",
+    "cultural_cooperation": "2ca02c",
+    "digital_trade": "d62728",
+    "policy_space": "e377c2",
+    "coherence": "17becf",
+}
+
+
+def to_pdf(report: Report) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Highlight
+    from pypdf.generic import ArrayObject, FloatObject, NameObject, TextStringObject
+
+    doc = report.document
+    if doc.format != "pdf":
+        raise AnalyserError(doc.source, "--format pdf needs a PDF input (this input is "
+                                        f"{doc.format}); use html or md for a readable report")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(Path(doc.source).read_bytes())))
+    for provision, finding in report.findings:
+        note = (f"{finding.label} (score {finding.score:.2f}, {finding.layer})"
+                + "".join(f"; {k}={v}" for k, v in finding.attributes.items())
+                + f"\n{provision.heading}")
+        for evidence in finding.evidence:
+            if not evidence.page or not evidence.boxes:
+                continue
+            quads: list[float] = []
+            for x0, y0, x1, y1 in evidence.boxes:
+                quads += [x0, y1, x1, y1, x0, y0, x1, y0]
+            rect = (min(b[0] for b in evidence.boxes), min(b[1] for b in evidence.boxes),
+                    max(b[2] for b in evidence.boxes), max(b[3] for b in evidence.boxes))
+            annotation = Highlight(rect=rect, quad_points=ArrayObject(FloatObject(q) for q in quads),
+                                   highlight_color=LABEL_COLOURS.get(finding.label, "ffff00"), printing=True)
+            annotation[NameObject("/Contents")] = TextStringObject(f"{note}\nevidence: {evidence.text}")
+            annotation[NameObject("/T")] = TextStringObject("culture screening")
+            writer.add_annotation(page_number=evidence.page - 1, annotation=annotation)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,170 @@
+"""PDF ingest on real agreement PDFs and on PDFs built from real ToTA text: pages, boxes,
+layout clean-up, scans, broken files, the pdfplumber engine and the annotated export."""
+from __future__ import annotations
+
+import io
+import re
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from analyser import AnalyserError, analyse, ingest
+from analyser.report import render
+from conftest import CORPORA, tota
+from pdfbuild import build_pdf
+
+AFCFTA = CORPORA / "pdf" / "afcfta-agreement-en.pdf"
+SCAN = CORPORA / "pdf" / "ahkfta-annex-2-11-scan-en.pdf"
+
+
+@pytest.fixture(scope="module")
+def afcfta():
+    return analyse(AFCFTA)
+
+
+def _words_pdf_coords(path, page_no, text):
+    """pdfplumber's boxes for the words of `text` on a page, converted to bottom-left origin."""
+    wanted = text.lower().split()
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[page_no - 1]
+        words = page.extract_words(return_chars=True)
+        h = float(page.height)
+        for i in range(len(words) - len(wanted) + 1):
+            seq = [re.sub(r"\W", "", w["text"].lower()) for w in words[i:i + len(wanted)]]
+            if seq == [re.sub(r"\W", "", w) for w in wanted]:
+                boxes = []
+                for w in words[i:i + len(wanted)]:
+                    chars = [c for c in w["chars"] if c["text"].isalnum()]  # the word without its punctuation
+                    boxes.append((min(c["x0"] for c in chars), h - max(c["bottom"] for c in chars),
+                                  max(c["x1"] for c in chars), h - min(c["top"] for c in chars)))
+                return boxes
+    raise AssertionError(f"{text!r} not on page {page_no}")
+
+
+def _covers(box, word, tol=2.0):
+    return box[0] - tol <= word[0] and box[2] + tol >= word[2] and box[1] - tol <= word[1] and box[3] + tol >= word[3]
+
+
+def test_afcfta_cultural_diversity_recital_has_page_and_box(afcfta):
+    hits = [(p, f) for p, f in afcfta.findings if f.label == "policy_space"]
+    assert hits
+    provision, finding = hits[0]
+    assert provision.kind == "recital" and provision.pages == [3]
+    assert "promotion\nand protection of cultural diversity" in provision.text
+    evidence = next(e for e in finding.evidence if e.text == "cultural diversity")
+    assert evidence.page == 3 and len(evidence.boxes) == 1
+    for word in _words_pdf_coords(AFCFTA, 3, "cultural diversity"):
+        assert _covers(evidence.boxes[0], word)
+
+
+def test_afcfta_national_treasures_exception(afcfta):
+    hits = [(p, f) for p, f in afcfta.findings if f.label == "heritage_exception"]
+    assert hits
+    provision, finding = hits[0]
+    assert "General Exceptions" in provision.heading
+    evidence = next(e for e in finding.evidence if e.text == "national treasures")
+    assert evidence.page == 28
+    for word in _words_pdf_coords(AFCFTA, 28, "national treasures"):
+        assert _covers(evidence.boxes[0], word)
+    assert afcfta.checks["G7"].status == "met"
+
+
+def test_running_headers_page_numbers_removed_and_footnotes_kept_apart(afcfta):
+    doc = afcfta.document
+    body = doc.text[:doc.layout.main_end]
+    assert not re.search(r"^\s*\d{1,2}\s*$", body, re.M)  # page numbers gone
+    assert "For example through Gazette" not in body
+    assert all(p.pages for p in doc.provisions)
+    notes = [p for p in doc.provisions if p.kind == "footnote"]
+    assert [p.heading for p in notes][:3] == ["Footnote 1 (page 11)", "Footnote 2 (page 11)", "Footnote 3 (page 12)"]
+    assert notes[2].pages == [12] and "Gazette" in notes[2].text
+
+
+def test_scanned_pdf_names_the_pages():
+    with pytest.raises(AnalyserError, match=r"no text layer on any page \(scanned pages 1-6\)"):
+        ingest.load(SCAN)
+
+
+def test_garbled_scan_is_read_but_french(tmp_path):
+    report = analyse(CORPORA / "pdf" / "civ-ordonnance-zlecaf-scan-fr.pdf")
+    assert report.document.language == "fr" and report.document.pages == 2
+
+
+def test_encrypted_truncated_and_fake_pdfs(tmp_path):
+    writer = PdfWriter(clone_from=PdfReader(AFCFTA))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(AnalyserError, match="encrypted PDF"):
+        ingest.load(locked)
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(AFCFTA.read_bytes()[:5000])
+    with pytest.raises(AnalyserError, match="corrupt or truncated PDF"):
+        ingest.load(truncated)
+    html = tmp_path / "page.pdf"
+    html.write_bytes(b"<!DOCTYPE html><html><body><p>Article 1</p></body></html>")
+    with pytest.raises(AnalyserError, match="HTML input is not supported"):
+        ingest.load(html)
+
+
+def _tota_articles(treaty, first, count):
+    """(heading, text) of `count` consecutive ToTA articles, in Latin-1 (what the test PDF font can draw)."""
+    blocks = [b for b in ingest.load(tota(treaty)).blocks if b.kind == "article"][first:first + count]
+    safe = lambda t: t.encode("latin-1", "replace").decode("latin-1")  # noqa: E731
+    return [(safe(b.heading[-1]), safe(b.text)) for b in blocks]
+
+
+def _words(text):
+    return re.findall(r"[^\W\d_]{3,}", text.lower())
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+@pytest.mark.parametrize("treaty, first, lang", [("pta_387", 262, "en"), ("pta_123", 20, "es"), ("pta_86", 0, "fr")])
+def test_built_pdf_recovers_the_source_articles(tmp_path, columns, treaty, first, lang):
+    articles = _tota_articles(treaty, first, 12)
+    blocks = []
+    for title, text in articles:
+        blocks += [title, text]
+    path = build_pdf(tmp_path / f"{treaty}-{columns}.pdf", blocks, columns=columns, header=f"{treaty} running header")
+    report = analyse(path)
+    doc = report.document
+    assert doc.language == lang and doc.pages >= 2
+    assert "running header" not in doc.text
+    headings = " | ".join(p.heading for p in doc.provisions)
+    body = " ".join(_words(" ".join(p.text for p in doc.provisions)))
+    for title, text in articles:
+        number = re.match(r"\w+\.? [\w.\-]+", title).group(0)
+        assert number.lower() in headings.lower(), (number, headings)
+        # the article's words come back in order, across page and column breaks
+        assert " ".join(_words(text)) in body
+
+
+def test_letter_spaced_heading_is_repaired(tmp_path):
+    blocks = ["A rticle 6", "Nothing in this Agreement shall be construed to apply to measures adopted or maintained "
+              "by either Party with respect to cultural industries."]
+    report = analyse(build_pdf(tmp_path / "spaced.pdf", blocks))
+    assert report.document.provisions[-1].heading.startswith("Article 6")
+    assert report.checks["G3"].status == "met"
+
+
+def test_pdfplumber_engine_agrees_on_the_findings(afcfta):
+    slow = analyse(AFCFTA, pdf_engine="pdfplumber")
+    assert {f.label for _, f in slow.findings} == {f.label for _, f in afcfta.findings}
+    ev = next(e for p, f in slow.findings if f.label == "heritage_exception" for e in f.evidence if e.text == "national treasures")
+    assert ev.page == 28 and ev.boxes
+
+
+def test_annotated_pdf_export(afcfta):
+    data = render(afcfta, "pdf")
+    reader = PdfReader(io.BytesIO(data))
+    annots = [a.get_object() for a in reader.pages[2].get("/Annots", [])]
+    highlights = [a for a in annots if a["/Subtype"] == "/Highlight"]
+    assert highlights and any("policy_space" in a["/Contents"] for a in highlights)
+    assert len(reader.pages) == 77
+
+
+def test_pdf_export_needs_a_pdf_input():
+    with pytest.raises(AnalyserError, match="needs a PDF input"):
+        render(analyse(tota("pta_86")), "pdf")
