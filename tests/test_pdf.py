@@ -103,10 +103,9 @@ def test_encrypted_truncated_and_fake_pdfs(tmp_path):
     truncated.write_bytes(AFCFTA.read_bytes()[:5000])
     with pytest.raises(AnalyserError, match="corrupt or truncated PDF"):
         ingest.load(truncated)
-    html = tmp_path / "page.pdf"
-    html.write_bytes(b"<!DOCTYPE html><html><body><p>Article 1</p></body></html>")
-    with pytest.raises(AnalyserError, match="HTML input is not supported"):
-        ingest.load(html)
+    html = tmp_path / "page.pdf"  # an HTML page saved under a .pdf name is read as HTML
+    html.write_bytes(b"<!DOCTYPE html><html><body><h2>Article 1</h2><p>The Parties shall cooperate.</p></body></html>")
+    assert ingest.load(html).format == "html"
 
 
 def _tota_articles(treaty, first, count):

@@ -1,8 +1,9 @@
 """Input backends and the registry that picks one by the file's content.
 
 `load(path)` reads the bytes once, sniffs the format (the suffix is only a tie-breaker) and
-hands them to the matching backend. Formats that come with later backends (PDF, DOCX, HTML)
-are recognised here so the user gets a clear message rather than a text analysis of binary.
+hands them to the matching backend: PDF, DOCX, ToTA XML, HTML, then plain text. Containers no
+backend reads (other ZIPs, legacy Office files) get a clear message rather than a text analysis
+of binary.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import Backend
+from analyser.ingest.docx import DocxBackend
+from analyser.ingest.html import HtmlBackend
 from analyser.ingest.pdf import PdfBackend
 from analyser.ingest.text import TextBackend
 from analyser.ingest.tota import TotaBackend
@@ -18,10 +21,10 @@ from analyser.model import SourceDocument
 MAX_BYTES = 500 * 1024 * 1024
 
 # Order matters: specific formats first, plain text last (it accepts anything that decodes).
-BACKENDS: list[Backend] = [PdfBackend(), TotaBackend(), TextBackend()]
+BACKENDS: list[Backend] = [PdfBackend(), DocxBackend(), TotaBackend(), HtmlBackend(), TextBackend()]
 
 _NOT_YET = (
-    (b"PK\x03\x04", "a ZIP container (DOCX or similar)"),
+    (b"PK\x03\x04", "a ZIP container that is not a Word document"),
     (b"\xd0\xcf\x11\xe0", "a legacy Office document"),
 )
 
@@ -69,9 +72,7 @@ def load_bytes(data: bytes, name: str, pdf_engine: str = "pdfium") -> SourceDocu
         if head.startswith(magic):
             raise AnalyserError(name, f"{what} input is not supported by the installed backends")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if stripped.startswith((b"<?xml", b"<!doctype", b"<html")) or stripped.startswith(b"<") and suffix in {".xml", ".html", ".htm"}:
-        if suffix in {".xml"} or stripped.startswith(b"<?xml"):
-            # Not ToTA-shaped: let the ToTA backend give the precise reason (malformed, unsafe, not a treaty).
-            return TotaBackend().load(data, name)
-        raise AnalyserError(name, "HTML input is not supported by the installed backends")
+    if stripped.startswith(b"<?xml") or (stripped.startswith(b"<") and suffix == ".xml"):
+        # Not ToTA-shaped: let the ToTA backend give the precise reason (malformed, unsafe, not a treaty).
+        return TotaBackend().load(data, name)
     return TextBackend().load(data, name)
