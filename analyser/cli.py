@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--language-engine", choices=sorted(ENGINES), default="py3langid")
     a.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber"], default="pdfium",
                    help="PDF text engine: pdfium (fast, default) or pdfplumber (pdfminer layout analysis)")
+    a.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages even when OCRmyPDF is installed")
 
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
     e.add_argument("--split", default="test", help="which split of corpora/annotations/splits.json (seed, dev, dev2, test, all)")
@@ -49,7 +50,7 @@ def _analyse(args: argparse.Namespace) -> int:
     if args.format == "pdf" and not args.output:
         raise AnalyserError(args.file, "--format pdf writes a file: give it with -o OUT.pdf")
     report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
-                     pdf_engine=args.pdf_engine)
+                     pdf_engine=args.pdf_engine, ocr=not args.no_ocr)
     text = render(report, args.format)
     if args.output:
         try:

@@ -82,6 +82,7 @@ class Provision:
     language: str | None = None
     pages: list[int] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    ocr: bool = False  # its text comes from OCR of a scanned page
 
     @property
     def heading_parts(self) -> list[str]:
@@ -150,6 +151,7 @@ class Report:
                     "source_id": p.source_id,
                     "language": p.language,
                     "pages": p.pages,
+                    "ocr": p.ocr,
                     "start": p.start,
                     "end": p.end,
                     **({"text": p.text} if include_text else {}),

@@ -8,11 +8,11 @@ from analyser.model import Document, Report
 
 
 def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid",
-            pdf_engine: str = "pdfium") -> Report:
+            pdf_engine: str = "pdfium", ocr: bool = True) -> Report:
     """Analyse one agreement file. Raises AnalyserError (one-line reason) on bad input."""
     from analyser import __version__
 
-    source = ingest.load(path, pdf_engine=pdf_engine)
+    source = ingest.load(path, pdf_engine=pdf_engine, ocr=ocr)
     doc = structure.build(source)
     language.assign(doc, override=language_override, engine_name=language_engine)
     classify.classify(doc)

@@ -219,8 +219,10 @@ def build(source: SourceDocument) -> Document:
     meta = dict(source.metadata)
     warnings = meta.pop("warnings", [])
     if source.layout is not None:
+        ocr_pages = set(meta.get("ocr_pages", []))
         for p in b.provisions:
             p.pages = source.layout.pages_for(p.start, p.end)
+            p.ocr = bool(ocr_pages.intersection(p.pages))
     return Document(
         source=source.path,
         sha256=source.sha256,

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from analyser import AnalyserError, analyse, ingest
+from analyser.ingest.pdf import ocr_available
 from analyser.report import render
 from conftest import CORPORA, tota
 from pdfbuild import build_pdf
@@ -81,9 +82,18 @@ def test_running_headers_page_numbers_removed_and_footnotes_kept_apart(afcfta):
     assert notes[2].pages == [12] and "Gazette" in notes[2].text
 
 
-def test_scanned_pdf_names_the_pages():
-    with pytest.raises(AnalyserError, match=r"no text layer on any page \(scanned pages 1-6\)"):
-        ingest.load(SCAN)
+def test_scanned_pdf_without_ocr_names_the_pages():
+    with pytest.raises(AnalyserError, match=r"no text layer on any page \(scanned pages 1-6\); install the OCR extra"):
+        ingest.load(SCAN, ocr=False)
+
+
+@pytest.mark.skipif(not ocr_available(), reason="OCRmyPDF/Tesseract not installed (the optional OCR extra)")
+def test_scanned_pdf_is_ocred_locally_and_marked():
+    report = analyse(SCAN)
+    doc = report.document
+    assert doc.metadata["ocr_pages"] == [1, 2, 3, 4, 5, 6]
+    assert "SCHEDULES OF TARIFF COMMITMENTS" in doc.text
+    assert all(p.ocr for p in doc.provisions) and any("OCRed locally" in w for w in doc.warnings)
 
 
 def test_garbled_scan_is_read_but_french(tmp_path):

@@ -41,7 +41,7 @@ def detect(head: bytes, suffix: str) -> Backend | None:
     return None
 
 
-def load(path: str | Path, pdf_engine: str = "pdfium") -> SourceDocument:
+def load(path: str | Path, pdf_engine: str = "pdfium", ocr: bool = True) -> SourceDocument:
     p = Path(path)
     name = str(path)
     if not p.exists():
@@ -55,18 +55,18 @@ def load(path: str | Path, pdf_engine: str = "pdfium") -> SourceDocument:
         data = p.read_bytes()
     except OSError as exc:
         raise AnalyserError(name, f"cannot read file ({exc.strerror})") from None
-    return load_bytes(data, name, pdf_engine)
+    return load_bytes(data, name, pdf_engine, ocr)
 
 
-def load_bytes(data: bytes, name: str, pdf_engine: str = "pdfium") -> SourceDocument:
+def load_bytes(data: bytes, name: str, pdf_engine: str = "pdfium", ocr: bool = True) -> SourceDocument:
     if not data.strip():
         raise AnalyserError(name, "empty file")
     head = data[:8192]
     suffix = Path(name).suffix.lower()
     for backend in BACKENDS:
         if backend.format != "text" and backend.sniff(head, suffix):
-            if backend.format == "pdf" and pdf_engine != "pdfium":
-                backend = PdfBackend(pdf_engine)
+            if backend.format == "pdf" and (pdf_engine != "pdfium" or not ocr):
+                backend = PdfBackend(pdf_engine, ocr=ocr)
             return backend.load(data, name)
     for magic, what in _NOT_YET:
         if head.startswith(magic):

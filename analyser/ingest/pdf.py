@@ -17,6 +17,9 @@ a box is [x0, y0, x1, y1]. Page numbers are 1-based as a viewer shows them.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import tempfile
 from array import array
 from bisect import bisect_right
 from collections import Counter
@@ -27,6 +30,8 @@ from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
 from analyser.model import Block, SourceDocument
 
+OCR_LANGUAGES = "eng+fra+spa"
+OCR_TIMEOUT_S = 600
 MIN_TEXT_CHARS = 25  # a page with fewer non-space characters has no usable text layer
 HEADER_LINES = 2  # lines at the top and at the bottom of a page that may be running headers/footers
 HEADER_MIN_SHARE = 0.3  # a running header repeats on at least this share of pages (and 2 pages)
@@ -338,13 +343,38 @@ def _ranges(numbers: list[int]) -> str:
     return ", ".join(out)
 
 
+def ocr_available() -> bool:
+    return shutil.which("ocrmypdf") is not None
+
+
+def run_ocr(data: bytes, path: str, pages: list[int]) -> bytes:
+    """OCR these pages locally with OCRmyPDF/Tesseract (eng+fra+spa); the rest is left untouched.
+    Works in a private temporary folder that is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="analyser-ocr-") as tmp:
+        src, dst = f"{tmp}/in.pdf", f"{tmp}/out.pdf"
+        with open(src, "wb") as fh:
+            fh.write(data)
+        cmd = ["ocrmypdf", "--skip-text", "--optimize", "0", "--output-type", "pdf", "-l", OCR_LANGUAGES,
+               "--pages", ",".join(map(str, pages)), "-q", src, dst]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=OCR_TIMEOUT_S, check=True)
+        except subprocess.TimeoutExpired:
+            raise AnalyserError(path, f"OCR of pages {_ranges(pages)} took longer than {OCR_TIMEOUT_S} s") from None
+        except subprocess.CalledProcessError as exc:
+            last = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            raise AnalyserError(path, f"OCR failed on pages {_ranges(pages)}: {last[0][:200]}") from None
+        with open(dst, "rb") as fh:
+            return fh.read()
+
+
 class PdfBackend:
     format = "pdf"
 
-    def __init__(self, engine: str = "pdfium") -> None:
+    def __init__(self, engine: str = "pdfium", ocr: bool = True) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown PDF engine {engine!r}; choose one of {sorted(ENGINES)}")
         self.engine = engine
+        self.ocr = ocr
 
     def sniff(self, head: bytes, suffix: str) -> bool:
         return b"%PDF-" in head[:1024]
@@ -354,14 +384,26 @@ class PdfBackend:
         if not pages:
             raise AnalyserError(path, "PDF has no pages")
         text, layout, skipped = clean(pages)
-        layout.handle = handle  # keeps the engine's document open for box look-ups
+        handles = [handle]  # kept open for box look-ups
         warnings = []
+        ocr_pages: list[int] = []
+        if skipped["no_text_layer"] and self.ocr and ocr_available():
+            ocr_pages = skipped["no_text_layer"]
+            ocr_data = run_ocr(data, path, ocr_pages)
+            ocr_read, ocr_handle = ENGINES[self.engine](ocr_data, path)
+            handles.append(ocr_handle)
+            pages = [ocr_read[p.number - 1] if p.number in ocr_pages else p for p in pages]
+            text, layout, skipped = clean(pages)
+            warnings.append(f"pages {_ranges(ocr_pages)} had no text layer and were OCRed locally ({OCR_LANGUAGES}); "
+                            "their text may contain recognition errors")
+        layout.handle = handles
         if skipped["no_text_layer"]:
             listed = _ranges(skipped["no_text_layer"])
+            hint = ("OCR found no text on them" if ocr_pages else
+                    "install the OCR extra (Debian: apt-get install ocrmypdf tesseract-ocr-fra tesseract-ocr-spa) to read them")
             if not text.strip():
-                raise AnalyserError(path, f"no text layer on any page (scanned pages {listed}); OCR them first "
-                                          "(e.g. ocrmypdf -l eng+fra+spa) and analyse the result")
-            warnings.append(f"pages without a text layer were not analysed (scans; OCR them first): {listed}")
+                raise AnalyserError(path, f"no text layer on any page (scanned pages {listed}); {hint}")
+            warnings.append(f"pages without a text layer were not analysed (scans: {listed}); {hint}")
         if not text.strip():
             raise AnalyserError(path, "the PDF holds no text")
         if skipped["table_of_contents"]:
@@ -375,6 +417,6 @@ class PdfBackend:
         return SourceDocument(
             path=path, sha256=sha256(data), format=self.format, blocks=blocks,
             metadata={"pdf_engine": self.engine, "skipped_pages": {k: v for k, v in skipped.items() if v},
-                      "warnings": warnings},
+                      "ocr_pages": ocr_pages, "warnings": warnings},
             pages=len(pages), layout=layout,
         )
