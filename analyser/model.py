@@ -83,6 +83,7 @@ class Provision:
     pages: list[int] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     ocr: bool = False  # its text comes from OCR of a scanned page
+    low_quality_text: bool = False  # it sits on a page whose text layer looks like bad OCR
 
     @property
     def heading_parts(self) -> list[str]:
@@ -152,6 +153,7 @@ class Report:
                     "language": p.language,
                     "pages": p.pages,
                     "ocr": p.ocr,
+                    "low_quality_text": p.low_quality_text,
                     "start": p.start,
                     "end": p.end,
                     **({"text": p.text} if include_text else {}),

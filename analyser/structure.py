@@ -220,9 +220,11 @@ def build(source: SourceDocument) -> Document:
     warnings = meta.pop("warnings", [])
     if source.layout is not None:
         ocr_pages = set(meta.get("ocr_pages", []))
+        low_quality = set(meta.get("low_quality_pages", []))
         for p in b.provisions:
             p.pages = source.layout.pages_for(p.start, p.end)
             p.ocr = bool(ocr_pages.intersection(p.pages))
+            p.low_quality_text = bool(low_quality.intersection(p.pages))
     return Document(
         source=source.path,
         sha256=source.sha256,

@@ -96,9 +96,17 @@ def test_scanned_pdf_is_ocred_locally_and_marked():
     assert all(p.ocr for p in doc.provisions) and any("OCRed locally" in w for w in doc.warnings)
 
 
-def test_garbled_scan_is_read_but_french(tmp_path):
+def test_garbled_text_layer_is_flagged_not_silently_analysed():
     report = analyse(CORPORA / "pdf" / "civ-ordonnance-zlecaf-scan-fr.pdf")
-    assert report.document.language == "fr" and report.document.pages == 2
+    doc = report.document
+    assert doc.language == "fr" and doc.pages == 2
+    assert doc.metadata["low_quality_pages"] == [1, 2]
+    assert any("low-quality text layer (bad OCR) on pages 1-2" in w for w in doc.warnings)
+    assert all(p.low_quality_text for p in doc.provisions)
+
+
+def test_good_pdfs_are_not_flagged(afcfta):
+    assert afcfta.document.metadata["low_quality_pages"] == []
 
 
 def test_encrypted_truncated_and_fake_pdfs(tmp_path):
