@@ -25,11 +25,16 @@ def _wrap(text: str, width: float) -> list[str]:
     return lines
 
 
-def build_pdf(path: Path, blocks: list[str], columns: int = 1, header: str | None = None) -> Path:
+def build_pdf(path: Path, blocks: list[str], columns: int = 1, header: str | None = None,
+              interleave: bool = False) -> Path:
     """Write `blocks` (headings and paragraphs, in reading order) as a PDF.
 
-    Text is latin-1 only (Helvetica); callers pass real treaty text in EN/FR/ES.
+    Text is latin-1 only (Helvetica); callers pass real treaty text in EN/FR/ES. With
+    `interleave`, a two-column page is drawn row by row across both columns, as some gazettes'
+    content streams are, so that extraction in stream order would mix the columns.
     """
+    if interleave:
+        return _build_interleaved(path, blocks, header)
     width, height = A4
     margin, gap = 50, 20
     col_width = (width - 2 * margin - gap * (columns - 1)) / columns
@@ -62,5 +67,33 @@ def build_pdf(path: Path, blocks: list[str], columns: int = 1, header: str | Non
             y -= LEADING
     c.setFont(FONT, 8)
     c.drawCentredString(width / 2, 30, str(page))
+    c.save()
+    return path
+
+
+def _build_interleaved(path: Path, blocks: list[str], header: str | None) -> Path:
+    width, height = A4
+    margin, gap = 50, 20
+    col_width = (width - 2 * margin - gap) / 2
+    lines = [line for block in blocks for line in _wrap(block, col_width) + [""]]
+    rows = int((height - 2 * margin - 20) // LEADING)
+    c = canvas.Canvas(str(path), pagesize=A4)
+    page = 1
+    for start in range(0, len(lines), 2 * rows):
+        if header:
+            c.setFont(FONT, 8)
+            c.drawString(margin, height - margin + 5, header)
+        left, right = lines[start:start + rows], lines[start + rows:start + 2 * rows]
+        c.setFont(FONT, SIZE)
+        for i in range(rows):  # row by row: left line, then right line
+            y = height - margin - 20 - i * LEADING
+            if i < len(left):
+                c.drawString(margin, y, left[i])
+            if i < len(right):
+                c.drawString(margin + col_width + gap, y, right[i])
+        c.setFont(FONT, 8)
+        c.drawCentredString(width / 2, 30, str(page))
+        c.showPage()
+        page += 1
     c.save()
     return path

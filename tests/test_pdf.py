@@ -137,14 +137,15 @@ def _words(text):
     return re.findall(r"[^\W\d_]{3,}", text.lower())
 
 
-@pytest.mark.parametrize("columns", [1, 2])
+@pytest.mark.parametrize("columns, interleave", [(1, False), (2, False), (2, True)])
 @pytest.mark.parametrize("treaty, first, lang", [("pta_387", 262, "en"), ("pta_123", 20, "es"), ("pta_86", 0, "fr")])
-def test_built_pdf_recovers_the_source_articles(tmp_path, columns, treaty, first, lang):
+def test_built_pdf_recovers_the_source_articles(tmp_path, columns, interleave, treaty, first, lang):
     articles = _tota_articles(treaty, first, 12)
     blocks = []
     for title, text in articles:
         blocks += [title, text]
-    path = build_pdf(tmp_path / f"{treaty}-{columns}.pdf", blocks, columns=columns, header=f"{treaty} running header")
+    path = build_pdf(tmp_path / f"{treaty}-{columns}.pdf", blocks, columns=columns, header=f"{treaty} running header",
+                     interleave=interleave)
     report = analyse(path)
     doc = report.document
     assert doc.language == lang and doc.pages >= 2

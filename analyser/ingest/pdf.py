@@ -61,6 +61,7 @@ class Page:
     char_box: Callable[[int], tuple[float, float, float, float] | None]
     has_images: bool = False
     font_size: Callable[[int], float] | None = None
+    columns: int = 1
 
 
 @dataclass
@@ -99,6 +100,106 @@ class PdfLayout:
         return [(p, [round(v, 2) for v in b]) for p, b in out]
 
 
+# --- columns -------------------------------------------------------------------------------
+
+COLUMN_MIN_SHARE = 0.3  # each column holds at least this share of the page's text segments
+COLUMN_MAX_SPANNING = 0.15  # at most this share of segments may cross the gutter (titles)
+
+
+GUTTER_MIN_GAP = 10.0  # points of white space between the columns on (nearly) every row
+PROSE_MIN_FILL = 0.6  # a column's typical row is at least this share of the column width (tables are not)
+
+
+def find_gutter(segments: list[tuple[float, float, float, float]], width: float) -> float | None:
+    """The x of the gap between two columns of prose, or None (one column, or a table).
+
+    `segments` are boxes of text runs (pdfium's text rectangles, or words). Rows are grouped by
+    height; on a two-column page nearly every row has a wide gap at the same x near the middle,
+    few rows cross it, and each side's rows fill their column as running text does.
+    """
+    if len(segments) < 8:
+        return None
+    rows: dict[int, list[tuple[float, float, float, float]]] = {}
+    for seg in segments:
+        rows.setdefault(int((seg[1] + seg[3]) / 2 // 4), []).append(seg)
+    mid = width / 2
+    best = None
+    for x in [mid + d for d in range(-int(width * 0.1), int(width * 0.1) + 1, 4)]:
+        crossing = sum(1 for r in rows.values() if any(sg[0] < x < sg[2] for sg in r))
+        if crossing <= COLUMN_MAX_SPANNING * len(rows) and (best is None or crossing < best[1]):
+            best = (x, crossing)
+    if best is None:
+        return None
+    gutter = best[0]
+    both, gaps = 0, 0
+    left_rows, right_rows = [], []
+    for r in rows.values():
+        lefts = [sg for sg in r if sg[2] <= gutter]
+        rights = [sg for sg in r if sg[0] >= gutter]
+        if lefts:
+            left_rows.append(max(sg[2] for sg in lefts) - min(sg[0] for sg in lefts))
+        if rights:
+            right_rows.append(max(sg[2] for sg in rights) - min(sg[0] for sg in rights))
+        if lefts and rights:
+            both += 1
+            gaps += min(sg[0] for sg in rights) - max(sg[2] for sg in lefts) >= GUTTER_MIN_GAP
+    if len(left_rows) < COLUMN_MIN_SHARE * len(rows) or len(right_rows) < COLUMN_MIN_SHARE * len(rows):
+        return None
+    if both and gaps < 0.9 * both:
+        return None
+    left_width = gutter - min(sg[0] for sg in segments)
+    right_width = max(sg[2] for sg in segments) - gutter
+    median = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
+    if median(left_rows) < PROSE_MIN_FILL * left_width or median(right_rows) < PROSE_MIN_FILL * right_width:
+        return None
+    return gutter
+
+
+def column_order(text: str, box: Callable[[int], tuple[float, float, float, float] | None], gutter: float) -> tuple[str, list[int]]:
+    """Re-read a two-column page: the left column, then the right one, each in its own order.
+
+    Returns the new text and, for each of its characters, the index of the original character
+    (-1 for a line break inserted at a column switch). Lines that cross the gutter (a title over
+    both columns) stay with the left column, in order.
+    """
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
+    columns: list[list[tuple[int, int]]] = [[], []]
+    for start, end in lines:
+        sides = []
+        for i in range(start, end):
+            b = box(i)
+            if b is None or b[2] - b[0] <= 0:
+                sides.append(None)
+                continue
+            sides.append(0 if (b[0] + b[2]) / 2 < gutter else 1)
+        known = [s for s in sides if s is not None]
+        if known and all(s == known[0] for s in known):
+            columns[known[0]].append((start, end))
+            continue
+        # Split the merged line where it changes side; characters without a box follow their predecessor.
+        current, run_start = None, start
+        for offset, side in enumerate(sides):
+            side = current if side is None else side
+            if current is not None and side != current:
+                columns[current].append((run_start, start + offset))
+                run_start = start + offset
+            current = side
+        columns[current if current is not None else 0].append((run_start, end))
+    out: list[str] = []
+    index: list[int] = []
+    for col in columns:
+        for s, e in col:
+            piece = text[s:e].strip(" ")
+            if not piece:
+                continue
+            lead = len(text[s:e]) - len(text[s:e].lstrip(" "))
+            out.append(piece)
+            index.extend(range(s + lead, s + lead + len(piece)))
+            out.append("\n")
+            index.append(-1)
+    return "".join(out), index
+
+
 # --- engines -------------------------------------------------------------------------------
 
 def _open_pdfium(data: bytes, path: str, password: str | None = None) -> Any:
@@ -111,6 +212,10 @@ def _open_pdfium(data: bytes, path: str, password: str | None = None) -> Any:
         if "password" in msg:
             raise AnalyserError(path, "encrypted PDF: a password is needed to read it") from None
         raise AnalyserError(path, f"corrupt or truncated PDF ({exc})") from None
+
+
+def _remapped(fn: Callable[[int], Any], index: list[int], missing: Any = None) -> Callable[[int], Any]:
+    return lambda pos: fn(index[pos]) if index[pos] >= 0 else missing
 
 
 def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
@@ -126,15 +231,21 @@ def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
         if len(text.strip()) < MIN_TEXT_CHARS:
             has_images = any(obj.type == raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
 
-        def char_box(idx: int, _tp=textpage) -> tuple[float, float, float, float] | None:
+        def pdf_box(idx: int, _tp=textpage) -> tuple[float, float, float, float] | None:
             left, bottom, right, top = _tp.get_charbox(idx, loose=True)  # font box, as viewers highlight
             return (left, bottom, right, top)
 
-        def font_size(idx: int, _tp=textpage) -> float:
-            return float(raw.FPDFText_GetFontSize(_tp.raw, idx))
-
+        width = page.get_size()[0]
+        gutter = find_gutter([textpage.get_rect(j) for j in range(textpage.count_rects())], width) if text.strip() else None
+        if gutter is not None:
+            text, index = column_order(text, pdf_box, gutter)
+            char_box = _remapped(pdf_box, index)
+            font_size = _remapped(lambda j, _tp=textpage: float(raw.FPDFText_GetFontSize(_tp.raw, j)), index, 0.0)
+        else:
+            char_box = pdf_box
+            font_size = lambda j, _tp=textpage: float(raw.FPDFText_GetFontSize(_tp.raw, j))  # noqa: E731
         pages.append(Page(number=i + 1, text=text, size=tuple(page.get_size()), char_box=char_box,
-                          has_images=has_images, font_size=font_size))
+                          has_images=has_images, font_size=font_size, columns=2 if gutter is not None else 1))
     return pages, pdf  # the document must stay open while boxes are asked for
 
 
@@ -173,8 +284,15 @@ def pdfplumber_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
                 sizes.extend([float(ch.get("size", 0.0))] * len(ch["text"]))
             last_top = w["top"]
         has_images = bool(page.images) if len(words) < 5 else False
-        pages.append(Page(number=i + 1, text="".join(parts), size=(float(page.width), height),
-                          char_box=boxes.__getitem__, has_images=has_images, font_size=sizes.__getitem__))
+        text = "".join(parts)
+        word_boxes = [(w["x0"], height - w["bottom"], w["x1"], height - w["top"]) for w in words]
+        gutter = find_gutter(word_boxes, float(page.width))
+        char_box, font_size = boxes.__getitem__, sizes.__getitem__
+        if gutter is not None:
+            text, index = column_order(text, boxes.__getitem__, gutter)
+            char_box, font_size = _remapped(boxes.__getitem__, index), _remapped(sizes.__getitem__, index, 0.0)
+        pages.append(Page(number=i + 1, text=text, size=(float(page.width), height), char_box=char_box,
+                          has_images=has_images, font_size=font_size, columns=2 if gutter is not None else 1))
         page.close()  # pdfplumber keeps every parsed page in memory otherwise
     pdf.close()
     return pages, None
