@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="PDF text engine: pdfium (fast, default) or pdfplumber (pdfminer layout analysis)")
     a.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages even when OCRmyPDF is installed")
 
+    b = sub.add_parser("batch", help="analyse many agreements into a resumable store and tables")
+    b.add_argument("inputs", nargs="+", help="files, folders and globs")
+    b.add_argument("--out", required=True, type=Path, help="output folder (store.sqlite, reports/, tables/)")
+    b.add_argument("--workers", type=int, default=None, help="worker processes (default: the cores)")
+    b.add_argument("--retry-failed", action="store_true", help="try the files that failed before again")
+    b.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
     e.add_argument("--split", default="test", help="which split of corpora/annotations/splits.json (seed, dev, dev2, test, all)")
     e.add_argument("--annotations", type=Path, default=None, help="folder of annotation JSON files")
@@ -62,6 +69,19 @@ def _analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from analyser.batch import run
+    from analyser.tables import write_tables
+
+    summary = run(args.inputs, args.out, workers=args.workers, retry_failed=args.retry_failed,
+                  progress=not args.no_progress)
+    tables = write_tables(args.out)
+    print(f"{summary.total} files: {summary.done} analysed, {summary.failed} failed, {summary.skipped} already in the "
+          f"store ({summary.seconds:.1f} s). Store: {args.out / 'store.sqlite'}; tables: "
+          f"{', '.join(str(t) for t in tables)}", file=sys.stderr)
+    return 0
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from analyser.evaluate import main as evaluate_main
 
@@ -75,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return _analyse(args)
         if args.command == "evaluate":
             return _evaluate(args)
+        if args.command == "batch":
+            return _batch(args)
     except AnalyserError as exc:
         print(f"analyser: error: {exc.path}: {exc.reason}", file=sys.stderr)
         return EXIT_INPUT

@@ -1,0 +1,152 @@
+"""Many documents: collect inputs, skip what the store already holds (by content hash), analyse
+the rest in parallel worker processes, and record each result as it finishes.
+
+Workers write each JSON report atomically to DIR/reports/<stem>-<hash8>.json and return a
+summary; only this driver writes the store (DIR/store.sqlite), one transaction per document,
+so a run killed at any moment loses at most the documents in flight. Failed files are recorded
+with their one-line reason and the batch goes on; `retry_failed` tries them again.
+"""
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analyser.store import Store
+
+SUFFIXES = {".xml", ".pdf", ".txt", ".md", ".docx", ".html", ".htm"}
+
+
+def collect(inputs: list[str]) -> list[Path]:
+    """Files, folders (recursively, supported suffixes) and globs, in a stable order, once each."""
+    found: dict[str, Path] = {}
+    for item in inputs:
+        paths = [Path(p) for p in glob.glob(item, recursive=True)] if any(c in item for c in "*?[") else [Path(item)]
+        for p in paths:
+            if p.is_dir():
+                for sub in sorted(p.rglob("*")):
+                    if sub.is_file() and sub.suffix.lower() in SUFFIXES:
+                        found.setdefault(str(sub.resolve()), sub)
+            else:
+                found.setdefault(str(p.resolve()), p)
+    return sorted(found.values(), key=str)
+
+
+def file_hash(path: Path) -> str | None:
+    try:
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+def work(path: str, sha: str, reports_dir: str) -> dict[str, Any]:
+    """Runs in a worker: analyse one file, write its JSON report, return what the store needs."""
+    from analyser import AnalyserError, analyse
+    from analyser.report import render, write_atomic
+
+    start = time.perf_counter()
+    try:
+        report = analyse(path)
+    except AnalyserError as exc:
+        return {"path": path, "sha256": sha, "error": exc.reason}
+    except Exception as exc:  # one bad file must not stop the batch
+        return {"path": path, "sha256": sha, "error": f"internal error: {type(exc).__name__}: {exc}"}
+    out = Path(reports_dir) / f"{Path(path).stem}-{sha[:8]}.json"
+    text = render(report, "json")
+    write_atomic(text, out)
+    return {"path": path, "sha256": sha, "report": json.loads(text), "report_path": str(out),
+            "seconds": time.perf_counter() - start, "pages": report.document.pages or 0}
+
+
+@dataclass
+class Summary:
+    total: int
+    skipped: int
+    done: int
+    failed: int
+    seconds: float
+
+
+def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: bool = False,
+        progress: bool = True) -> Summary:
+    files = collect(inputs)
+    store = Store(out)
+    reports_dir = out / "reports"
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    known = store.status()
+    todo: list[tuple[str, str]] = []
+    skipped = 0
+    for f in files:
+        sha = file_hash(f)
+        if sha is None:
+            store.add_failure(f"unreadable:{f}", str(f), "cannot read file")
+            continue
+        state = known.get(sha)
+        if state == "done" or (state == "failed" and not retry_failed):
+            skipped += 1
+            continue
+        known[sha] = "queued"  # the same content twice in one run is analysed once
+        todo.append((str(f), sha))
+    workers = workers or os.cpu_count() or 1
+    start = time.perf_counter()
+    done = failed = pages = 0
+    bar = _progress(len(todo), progress)
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            pending: set[Future] = set()
+            queue = iter(todo)
+            for item in queue:  # keep at most 2 x workers in flight: a kill loses little
+                pending.add(pool.submit(work, *item, str(reports_dir)))
+                if len(pending) >= 2 * workers:
+                    break
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    result = fut.result()
+                    if "error" in result:
+                        store.add_failure(result["sha256"], result["path"], result["error"])
+                        failed += 1
+                    else:
+                        store.add_report(result["sha256"], result["path"], result["report"], result["report_path"],
+                                         result["seconds"])
+                        done += 1
+                        pages += result["pages"]
+                    bar.update(1, pages, time.perf_counter() - start)
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        pending.add(pool.submit(work, *nxt, str(reports_dir)))
+    finally:
+        bar.close()
+        store.close()
+    return Summary(total=len(files), skipped=skipped, done=done, failed=failed, seconds=time.perf_counter() - start)
+
+
+class _progress:
+    """Files done, pages/s and ETA on stderr (tqdm when it is there, which spaCy brings)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.bar = None
+        if enabled and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, n: int, pages: int, elapsed: float) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{pages / elapsed:.0f} pages/s" if pages and elapsed else "")
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

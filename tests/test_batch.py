@@ -1,0 +1,94 @@
+"""Batch mode: resumable store, SIGKILL part-way, each agreement exactly once, failures recorded."""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from analyser.batch import collect, file_hash
+from conftest import CORPORA
+
+
+def _inputs(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(CORPORA / "tota", folder / "tota")
+    shutil.copytree(CORPORA / "texts", folder / "texts")
+    shutil.copy(CORPORA / "tota" / "pta_86.xml", folder / "renamed-cemac.xml")  # same content, other name
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def _batch(folder, out, *extra):
+    return subprocess.Popen([sys.executable, "-m", "analyser", "batch", str(folder), "--out", str(out), "--no-progress",
+                             *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _count(out, sql):
+    if not (out / "store.sqlite").exists():
+        return []
+    db = sqlite3.connect(out / "store.sqlite")
+    try:
+        return db.execute(sql).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        db.close()
+
+
+def test_collect_dedupes_and_filters(tmp_path):
+    folder = _inputs(tmp_path)
+    files = collect([str(folder), str(folder / "tota" / "*.xml")])
+    assert len(files) == len(set(files)) == 7 + 5 + 2  # LICENSE is not an agreement
+    assert file_hash(folder / "renamed-cemac.xml") == file_hash(folder / "tota" / "pta_86.xml")
+
+
+def test_sigkill_then_resume_keeps_every_agreement_once(tmp_path):
+    folder, out = _inputs(tmp_path), tmp_path / "out"
+    distinct = {file_hash(f) for f in collect([str(folder)])}
+    proc = _batch(folder, out, "--workers", "1")
+    deadline = time.time() + 120
+    while time.time() < deadline and len(_count(out, "SELECT sha256 FROM documents")) < 3:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # the driver and its workers, mid-run
+    proc.wait()
+    partial = len(_count(out, "SELECT sha256 FROM documents"))
+    assert 3 <= partial < len(distinct)
+
+    second = _batch(folder, out, "--workers", "2")
+    _, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err
+    rows = _count(out, "SELECT sha256, status, error FROM documents")
+    assert sorted(r[0] for r in rows) == sorted(distinct)  # every agreement exactly once
+    failed = [r for r in rows if r[1] == "failed"]
+    assert len(failed) == 1 and failed[0][2] == "empty file"
+    done = [r for r in rows if r[1] == "done"]
+    assert len(list((out / "reports").glob("*.json"))) == len(done)
+    assert not list((out / "reports").glob(".*.tmp"))
+    # findings belong to finished documents only, once each
+    assert _count(out, "SELECT COUNT(DISTINCT sha256) FROM findings WHERE sha256 NOT IN "
+                       "(SELECT sha256 FROM documents WHERE status = 'done')") == [(0,)]
+    with (out / "tables" / "agreements.csv").open(encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    canada_peru = next(r for r in table if r["path"].endswith("pta_387.xml"))
+    assert canada_peru["G3"] == "met" and canada_peru["parties"] == "CAN;PER" and canada_peru["date_signed"] == "2008-05-29"
+
+    third = _batch(folder, out)
+    _, err = third.communicate(timeout=300)
+    assert b"0 analysed, 0 failed" in err  # nothing redone, the failure not retried unasked
+    assert len(_count(out, "SELECT sha256 FROM documents")) == len(distinct)
+
+    retry = _batch(folder, out, "--retry-failed")
+    _, err = retry.communicate(timeout=300)
+    assert b"0 analysed, 1 failed" in err
+
+    changed = folder / "texts" / "en-canada-peru-fta-excerpt.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nArticle 9999\nThe Parties shall cooperate on culture.\n",
+                       encoding="utf-8")
+    again = _batch(folder, out)
+    _, err = again.communicate(timeout=300)
+    assert b"1 analysed" in err  # a changed file is redone; renamed copies are not
