@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--retry-failed", action="store_true", help="try the files that failed before again")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    s = sub.add_parser("stats", help="corpus analytics over a batch output folder (text, PNG, HTML)")
+    s.add_argument("out", type=Path, help="the folder given to `analyser batch --out`")
+
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
     e.add_argument("--split", default="test", help="which split of corpora/annotations/splits.json (seed, dev, dev2, test, all)")
     e.add_argument("--annotations", type=Path, default=None, help="folder of annotation JSON files")
@@ -97,6 +100,13 @@ def main(argv: list[str] | None = None) -> int:
             return _evaluate(args)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "stats":
+            from analyser.stats import run as stats_run
+
+            if not (args.out / "store.sqlite").exists():
+                raise AnalyserError(str(args.out), "no batch store here (run `analyser batch ... --out` first)")
+            print(stats_run(args.out))
+            return 0
     except AnalyserError as exc:
         print(f"analyser: error: {exc.path}: {exc.reason}", file=sys.stderr)
         return EXIT_INPUT

@@ -92,3 +92,18 @@ def test_sigkill_then_resume_keeps_every_agreement_once(tmp_path):
     again = _batch(folder, out)
     _, err = again.communicate(timeout=300)
     assert b"1 analysed" in err  # a changed file is redone; renamed copies are not
+
+
+def test_stats_over_a_batch(tmp_path):
+    from analyser.batch import run
+    from analyser.stats import run as stats
+
+    out = tmp_path / "out"
+    summary = run([str(CORPORA / "tota")], out, workers=1, progress=False)
+    assert summary.done == 7
+    text = stats(out)
+    assert "7 agreements analysed" in text and "2005-2009" in text
+    assert "convention_reference" in text and "EU - Albania" in text
+    for name in ("checks_by_year.png", "checks_by_region.png", "index.html", "summary.txt"):
+        assert (out / "stats" / name).stat().st_size > 0
+    assert "http" not in (out / "stats" / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,46 @@
+"""`analyser batch` over every non-held-out ToTA agreement into a fresh store: agreements/s and
+peak RSS (driver and largest worker), with the given number of workers.
+
+Usage: python benchmarks/batch_throughput.py [--workers N] [--tota DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpora"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--tota", type=Path, default=SHARED / "tota")
+    args = ap.parse_args()
+    held = {l.split("\t")[0].split("/")[-1] for l in (SHARED / "HOLDOUT.txt").read_text().splitlines() if l.startswith("tota/")}
+    files = [str(p) for p in sorted(args.tota.glob("pta_*.xml")) if p.name not in held]
+    from analyser.batch import run
+    from analyser.tables import write_tables
+
+    out = Path(tempfile.mkdtemp(prefix="analyser-bench-"))
+    try:
+        start = time.perf_counter()
+        summary = run(files, out, workers=args.workers, progress=False)
+        write_tables(out)
+        elapsed = time.perf_counter() - start
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{summary.done} agreements analysed ({summary.failed} failed) with {args.workers} workers in {elapsed:.1f} s: "
+          f"{summary.done / elapsed:.1f} agreements/s; peak RSS driver {rss_self:.0f} MB, largest worker {rss_children:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
