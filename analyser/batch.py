@@ -78,8 +78,53 @@ class Summary:
     seconds: float
 
 
+class LocalExecutor:
+    """Worker processes on this machine."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool = ProcessPoolExecutor(max_workers=workers)
+
+    def submit(self, *args: Any) -> Future:
+        return self.pool.submit(work, *args)
+
+    @staticmethod
+    def wait(pending: set) -> tuple[set, set]:
+        done, rest = wait(pending, return_when=FIRST_COMPLETED)
+        return set(done), set(rest)
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+class DaskExecutor:
+    """A Dask distributed cluster (`dask://HOST:PORT`): workers analyse and write the JSON reports
+    (the output folder must be reachable from them); the store is written here, by the driver only."""
+
+    def __init__(self, address: str) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise SystemExit("the dask executor needs the distributed extra: pip install .[distributed]") from None
+        self.client = Client(address.replace("dask://", "tcp://", 1), timeout=30)
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()))
+
+    def submit(self, *args: Any):
+        return self.client.submit(work, *args, pure=False)
+
+    @staticmethod
+    def wait(pending: set) -> tuple[set, set]:
+        from distributed import wait as dask_wait
+
+        result = dask_wait(list(pending), return_when="FIRST_COMPLETED")
+        return set(result.done), set(result.not_done)
+
+    def close(self) -> None:
+        self.client.close()
+
+
 def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: bool = False,
-        progress: bool = True) -> Summary:
+        progress: bool = True, executor: str | None = None) -> Summary:
     files = collect(inputs)
     store = Store(out)
     reports_dir = out / "reports"
@@ -98,35 +143,36 @@ def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: 
             continue
         known[sha] = "queued"  # the same content twice in one run is analysed once
         todo.append((str(f), sha))
-    workers = workers or os.cpu_count() or 1
     start = time.perf_counter()
     done = failed = pages = 0
     bar = _progress(len(todo), progress)
+    pool = DaskExecutor(executor) if executor and executor.startswith("dask://") else LocalExecutor(
+        workers or os.cpu_count() or 1)
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            pending: set[Future] = set()
-            queue = iter(todo)
-            for item in queue:  # keep at most 2 x workers in flight: a kill loses little
-                pending.add(pool.submit(work, *item, str(reports_dir)))
-                if len(pending) >= 2 * workers:
-                    break
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    result = fut.result()
-                    if "error" in result:
-                        store.add_failure(result["sha256"], result["path"], result["error"])
-                        failed += 1
-                    else:
-                        store.add_report(result["sha256"], result["path"], result["report"], result["report_path"],
-                                         result["seconds"])
-                        done += 1
-                        pages += result["pages"]
-                    bar.update(1, pages, time.perf_counter() - start)
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        pending.add(pool.submit(work, *nxt, str(reports_dir)))
+        pending: set = set()
+        queue = iter(todo)
+        for item in queue:  # keep at most 2 x workers in flight: a kill loses little
+            pending.add(pool.submit(*item, str(reports_dir)))
+            if len(pending) >= 2 * pool.workers:
+                break
+        while pending:
+            finished, pending = pool.wait(pending)
+            for fut in finished:
+                result = fut.result()
+                if "error" in result:
+                    store.add_failure(result["sha256"], result["path"], result["error"])
+                    failed += 1
+                else:
+                    store.add_report(result["sha256"], result["path"], result["report"], result["report_path"],
+                                     result["seconds"])
+                    done += 1
+                    pages += result["pages"]
+                bar.update(1, pages, time.perf_counter() - start)
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.add(pool.submit(*nxt, str(reports_dir)))
     finally:
+        pool.close()
         bar.close()
         store.close()
     return Summary(total=len(files), skipped=skipped, done=done, failed=failed, seconds=time.perf_counter() - start)

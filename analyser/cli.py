@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, default=None, help="worker processes (default: the cores)")
     b.add_argument("--retry-failed", action="store_true", help="try the files that failed before again")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.add_argument("--executor", default=None, help="dask://HOST:PORT to run on a Dask distributed cluster")
 
     s = sub.add_parser("stats", help="corpus analytics over a batch output folder (text, PNG, HTML)")
     s.add_argument("out", type=Path, help="the folder given to `analyser batch --out`")
@@ -77,7 +78,7 @@ def _batch(args: argparse.Namespace) -> int:
     from analyser.tables import write_tables
 
     summary = run(args.inputs, args.out, workers=args.workers, retry_failed=args.retry_failed,
-                  progress=not args.no_progress)
+                  progress=not args.no_progress, executor=args.executor)
     tables = write_tables(args.out)
     print(f"{summary.total} files: {summary.done} analysed, {summary.failed} failed, {summary.skipped} already in the "
           f"store ({summary.seconds:.1f} s). Store: {args.out / 'store.sqlite'}; tables: "

@@ -1,7 +1,9 @@
 """`analyser batch` over every non-held-out ToTA agreement into a fresh store: agreements/s and
 peak RSS (driver and largest worker), with the given number of workers.
 
-Usage: python benchmarks/batch_throughput.py [--workers N] [--tota DIR]
+Usage: python benchmarks/batch_throughput.py [--workers N] [--dask] [--tota DIR]
+With --dask the batch runs on a local Dask distributed cluster of N worker processes
+(loopback only), through the same `dask://HOST:PORT` executor a real cluster would use.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--tota", type=Path, default=SHARED / "tota")
+    ap.add_argument("--dask", action="store_true", help="run on a local Dask distributed cluster")
     args = ap.parse_args()
     held = {l.split("\t")[0].split("/")[-1] for l in (SHARED / "HOLDOUT.txt").read_text().splitlines() if l.startswith("tota/")}
     files = [str(p) for p in sorted(args.tota.glob("pta_*.xml")) if p.name not in held]
@@ -28,16 +31,26 @@ def main() -> int:
     from analyser.tables import write_tables
 
     out = Path(tempfile.mkdtemp(prefix="analyser-bench-"))
+    cluster = None
     try:
+        executor = None
+        if args.dask:
+            from distributed import LocalCluster
+
+            cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None)
+            executor = cluster.scheduler_address.replace("tcp://", "dask://")
         start = time.perf_counter()
-        summary = run(files, out, workers=args.workers, progress=False)
+        summary = run(files, out, workers=args.workers, progress=False, executor=executor)
         write_tables(out)
         elapsed = time.perf_counter() - start
     finally:
+        if cluster is not None:
+            cluster.close()
         shutil.rmtree(out, ignore_errors=True)
     rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"{summary.done} agreements analysed ({summary.failed} failed) with {args.workers} workers in {elapsed:.1f} s: "
+    kind = "Dask local-cluster workers" if args.dask else "workers"
+    print(f"{summary.done} agreements analysed ({summary.failed} failed) with {args.workers} {kind} in {elapsed:.1f} s: "
           f"{summary.done / elapsed:.1f} agreements/s; peak RSS driver {rss_self:.0f} MB, largest worker {rss_children:.0f} MB")
     return 0
 

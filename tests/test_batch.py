@@ -107,3 +107,18 @@ def test_stats_over_a_batch(tmp_path):
     for name in ("checks_by_year.png", "checks_by_region.png", "index.html", "summary.txt"):
         assert (out / "stats" / name).stat().st_size > 0
     assert "http" not in (out / "stats" / "index.html").read_text(encoding="utf-8")
+
+
+def test_dask_executor_on_a_local_cluster(tmp_path):
+    from distributed import LocalCluster
+
+    from analyser.batch import run
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        address = cluster.scheduler_address.replace("tcp://", "dask://")
+        out = tmp_path / "out"
+        summary = run([str(CORPORA / "tota")], out, progress=False, executor=address)
+    assert summary.done == 7 and summary.failed == 0
+    assert len(_count(out, "SELECT sha256 FROM documents WHERE status = 'done'")) == 7
+    assert len(list((out / "reports").glob("*.json"))) == 7
