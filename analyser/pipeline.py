@@ -17,6 +17,8 @@ def analyse(path: str | Path, *, language_override: str | None = None, language_
     language.assign(doc, override=language_override, engine_name=language_engine)
     classify.classify(doc)
     locate_evidence(doc)
+    if doc.layout is not None:
+        doc.layout.close()  # every box is known now
     return Report(document=doc, checks=checks.run(doc), analyser_version=__version__)
 
 

@@ -75,6 +75,16 @@ class PdfLayout:
     main_end: int = 0  # the body text ends here; footnotes follow
     footnotes: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, page)
 
+    def close(self) -> None:
+        """Release the engine's pages and documents once no more boxes are needed."""
+        for handle in self.handle or []:
+            if isinstance(handle, tuple):
+                pdf, opened = handle
+                for obj in reversed(opened):
+                    obj.close()
+                pdf.close()
+        self.handle = []
+
     def pages_for(self, start: int, end: int) -> list[int]:
         return sorted({p for p in self.page_of[start:end] if p})
 
@@ -223,9 +233,11 @@ def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
 
     pdf = _open_pdfium(data, path)
     pages = []
+    opened: list[Any] = []
     for i in range(len(pdf)):
         page = pdf[i]
         textpage = page.get_textpage()
+        opened += [textpage, page]
         text = textpage.get_text_range()
         has_images = False
         if len(text.strip()) < MIN_TEXT_CHARS:
@@ -246,7 +258,7 @@ def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
             font_size = lambda j, _tp=textpage: float(raw.FPDFText_GetFontSize(_tp.raw, j))  # noqa: E731
         pages.append(Page(number=i + 1, text=text, size=tuple(page.get_size()), char_box=char_box,
                           has_images=has_images, font_size=font_size, columns=2 if gutter is not None else 1))
-    return pages, pdf  # the document must stay open while boxes are asked for
+    return pages, (pdf, opened)  # open until the layout is closed: boxes are read from them
 
 
 def pdfplumber_pages(data: bytes, path: str) -> tuple[list[Page], Any]:

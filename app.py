@@ -1,0 +1,232 @@
+"""Streamlit UI: drop in an agreement, see the gaps first, then where culture is handled.
+
+Run with `streamlit run app.py` (after `pip install -e '.[ui]'`). The analysis is the library's
+(`analyser.analyse`); this file only lays it out. Uploads stay in memory and in a private
+temporary folder removed right after the analysis; results are cached per file hash.
+"""
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from html import escape
+from pathlib import Path
+
+import streamlit as st
+import yaml
+
+from analyser import AnalyserError, analyse
+from analyser.model import LABELS
+from analyser.report import render
+from analyser.report.pdf import LABEL_COLOURS
+
+ROOT = Path(__file__).resolve().parent
+STRINGS = yaml.safe_load((ROOT / "analyser" / "data" / "ui.yaml").read_text(encoding="utf-8"))
+SAMPLES = {
+    "Canada - Peru FTA (ToTA XML, 2008)": ROOT / "corpora" / "samples" / "canada-peru-fta-2008.xml",
+    "AfCFTA Agreement (PDF, 77 pages)": ROOT / "corpora" / "pdf" / "afcfta-agreement-en.pdf",
+    "Canada - Peru FTA, chapters 15 and 22 (text)": ROOT / "corpora" / "texts" / "en-canada-peru-fta-excerpt.txt",
+    "Tratado de Montevideo 1980 (texte ES)": ROOT / "corpora" / "texts" / "es-tratado-de-montevideo-1980-aladi.txt",
+    "Directives opérationnelles 18-19 (FR)": ROOT / "corpora" / "texts" / "fr-directives-operationnelles-18-19.txt",
+}
+STATUS_COLOURS = {"met": "#2e7d32", "partly": "#f9a825", "missing": "#c62828", "n/a": "#757575"}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def analyse_bytes(sha: str, name: str, _data: bytes):
+    """Analyse uploaded bytes once per content hash, in a private temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="analyser-ui-") as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(_data)
+        report = analyse(path)
+    report.document.source = name  # the temporary path means nothing to the user
+    return report
+
+
+def t(key: str, **kw) -> str:
+    lang = st.session_state.get("ui_lang", "en")
+    return STRINGS.get(lang, STRINGS["en"]).get(key, STRINGS["en"][key]).format(**kw)
+
+
+def status_label(status: str) -> str:
+    return t({"met": "status_met", "partly": "status_partly", "missing": "status_missing"}.get(status, "status_na"))
+
+
+def scorecard(report) -> None:
+    st.subheader(t("gaps"))
+    rows = []
+    for cid, check in report.checks.items():
+        colour = STATUS_COLOURS.get(check.status, "#757575")
+        where = ", ".join(f"<a href='#{escape(pid)}'>{escape(pid)}</a>" for pid in check.provisions[:6])
+        rows.append(f"<tr><td><b>{cid}</b></td><td>{escape(check.guideline)}</td><td>{escape(check.question)}</td>"
+                    f"<td><span class='status' data-check='{cid}' data-status='{escape(check.status)}' "
+                    f"style='background:{colour};color:white;padding:2px 8px;border-radius:8px'>"
+                    f"{escape(status_label(check.status))}</span></td><td>{escape(check.why)}</td><td>{where}</td></tr>")
+    st.markdown(
+        f"<table class='scorecard'><tr><th>{t('check')}</th><th>{t('guideline')}</th><th>{t('question')}</th>"
+        f"<th>{t('status')}</th><th>{t('why')}</th><th>{t('supporting')}</th></tr>{''.join(rows)}</table>",
+        unsafe_allow_html=True)
+
+
+def legend() -> None:
+    chips = " ".join(f"<span style='background:#{LABEL_COLOURS[lab]};color:white;padding:1px 6px;border-radius:6px;"
+                     f"margin-right:4px'>{lab}</span>" for lab in LABELS)
+    st.markdown(f"**{t('legend')}**: {chips}", unsafe_allow_html=True)
+
+
+def highlighted(text: str, spans: list[tuple[int, int, str]], query: str) -> str:
+    out, last = [], 0
+    for start, end, label in sorted(spans):
+        if start < last:
+            continue
+        out += [escape(text[last:start]),
+                f"<mark style='background:#{LABEL_COLOURS.get(label, 'ffd700')}55'>{escape(text[start:end])}</mark>"]
+        last = end
+    out.append(escape(text[last:]))
+    html = "".join(out)
+    if query:
+        html = html.replace(escape(query), f"<u><b>{escape(query)}</b></u>")
+    return html
+
+
+def document_view(report, data: bytes | None) -> None:
+    doc = report.document
+    with st.sidebar:
+        st.markdown(f"### {t('filters')}")
+        labels = st.multiselect(t("labels"), LABELS, default=list(LABELS), key="labels")
+        min_score = st.slider(t("min_score"), 0.0, 1.0, 0.0, 0.05, key="min_score")
+        chapters = [t("all_chapters")] + sorted({p.heading_parts[0] for p in doc.provisions if p.heading_parts})
+        chapter = st.selectbox(t("chapter"), chapters, key="chapter")
+        query = st.text_input(t("search"), key="query").strip()
+    shown = []
+    for p in doc.provisions:
+        if chapter != t("all_chapters") and (not p.heading_parts or p.heading_parts[0] != chapter):
+            continue
+        if query and query.lower() not in p.text.lower():
+            continue
+        kept = [f for f in p.findings if f.label in labels and f.score >= min_score]
+        if kept or (query and not p.findings):
+            shown.append((p, kept))
+    st.subheader(t("document"))
+    legend()
+    left, right = st.columns([3, 2]) if data is not None else (None, st.container())
+    with right:
+        st.markdown(f"#### {t('provisions')}")
+        if not any(k for _, k in shown):
+            st.info(t("no_findings"))
+        for p, kept in shown:
+            st.markdown(f"<a id='{escape(p.id)}'></a>", unsafe_allow_html=True)
+            with st.container(border=True):
+                st.markdown(f"**{escape(p.heading or p.id)}** · `{p.id}`" + (f" · p. {', '.join(map(str, p.pages))}" if p.pages else ""))
+                for f in kept:
+                    attrs = ", ".join(f"{k}={v}" for k, v in f.attributes.items())
+                    st.markdown(f"<span style='background:#{LABEL_COLOURS.get(f.label)};color:white;padding:1px 6px;"
+                                f"border-radius:6px'>{f.label}</span> {t('score')} {f.score:.2f} · {t('layer')} "
+                                f"`{f.layer}`{' · ' + escape(attrs) if attrs else ''}<br>{t('trigger')}: "
+                                + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
+                if data is not None and p.pages:
+                    if st.button(t("go_to_page", page=p.pages[0]), key=f"go-{p.id}"):
+                        st.session_state["page"] = p.pages[0]
+                else:
+                    spans = [(e.start, e.end, f.label) for f in kept for e in f.evidence]
+                    st.markdown(f"<div style='white-space:pre-wrap'>{highlighted(p.text, spans, query)}</div>",
+                                unsafe_allow_html=True)
+    if data is not None and left is not None:
+        with left:
+            from analyser.pageview import render_page
+
+            pages_with = sorted({e.page for p, kept in shown for f in kept for e in f.evidence if e.page})
+            default = st.session_state.get("page") or (pages_with[0] if pages_with else 1)
+            page_no = st.number_input(t("page"), 1, doc.pages or 1, int(default), key="page_input")
+            st.session_state["page"] = page_no
+            marks = [(f.label, e.boxes) for p, kept in shown for f in kept for e in f.evidence
+                     if e.page == page_no and e.boxes]
+            st.image(render_page(data, page_no, marks), caption=f"{t('page')} {page_no} · {len(marks)} highlights",
+                     width="stretch")
+
+
+def downloads(report, data: bytes | None) -> None:
+    st.subheader(t("downloads"))
+    stem = Path(report.document.source).stem
+    cols = st.columns(5)
+    cols[0].download_button("JSON", render(report, "json"), f"{stem}.json", "application/json")
+    cols[1].download_button("CSV", render(report, "csv"), f"{stem}.csv", "text/csv")
+    cols[2].download_button("HTML", render(report, "html"), f"{stem}.html", "text/html")
+    cols[3].download_button("Markdown", render(report, "md"), f"{stem}.md", "text/markdown")
+    if report.document.format == "pdf" and data is not None:
+        cols[4].download_button("PDF", render_annotated(report, data), f"{stem}-annotated.pdf", "application/pdf")
+
+
+def render_annotated(report, data: bytes) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="analyser-ui-") as tmp:
+        path = Path(tmp) / "input.pdf"
+        path.write_bytes(data)
+        source, report.document.source = report.document.source, str(path)
+        try:
+            return render(report, "pdf")
+        finally:
+            report.document.source = source
+
+
+def screen_page() -> None:
+    limit = st.get_option("server.maxUploadSize")
+    upload = st.file_uploader(t("upload"), type=["pdf", "docx", "html", "htm", "txt", "md", "xml"], key="upload")
+    sample = st.selectbox(t("sample"), [t("none")] + list(SAMPLES), key="sample")
+    if upload is not None:
+        name, data = upload.name, upload.getvalue()
+        if len(data) > limit * 2**20:
+            st.error(t("too_large", name=name, limit=limit))
+            return
+    elif sample != t("none"):
+        name, data = SAMPLES[sample].name, SAMPLES[sample].read_bytes()
+    else:
+        st.caption(t("privacy"))
+        return
+    sha = hashlib.sha256(data).hexdigest()
+    if st.session_state.get("sha") != sha:
+        st.session_state.update(sha=sha, page=None)
+    try:
+        with st.spinner(t("analysing", name=name)):
+            report = analyse_bytes(sha, name, data)
+    except AnalyserError as exc:
+        st.error(t("error", name=name, reason=exc.reason))
+        return
+    doc = report.document
+    st.markdown(f"**{escape(doc.title or name)}** · {doc.language} · {len(doc.provisions)} provisions"
+                + (f" · {doc.pages} pages" if doc.pages else ""))
+    for w in doc.warnings:
+        st.warning(w)
+    scorecard(report)
+    document_view(report, data if doc.format == "pdf" else None)
+    downloads(report, data)
+
+
+def stats_page() -> None:
+    from analyser.stats import run as corpus_stats
+
+    folder = st.text_input(t("stats_folder"), key="stats_folder")
+    if not folder:
+        return
+    out = Path(folder).expanduser()
+    if not (out / "store.sqlite").exists():
+        st.error(t("stats_missing"))
+        return
+    text = corpus_stats(out)
+    for image in sorted((out / "stats").glob("*.png")):
+        st.image(str(image))
+    st.code(text)
+
+
+def main() -> None:
+    st.set_page_config(page_title="Culture screening", layout="wide")
+    with st.sidebar:
+        st.selectbox("🌐 Language · Langue · Idioma", ["en", "fr", "es"], key="ui_lang",
+                     format_func=lambda code: {"en": "English", "fr": "Français", "es": "Español"}[code])
+    st.title(t("title"))
+    screen, stats = st.tabs([t("page_screen"), t("page_stats")])
+    with screen:
+        screen_page()
+    with stats:
+        stats_page()
+
+
+main()
