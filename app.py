@@ -219,7 +219,7 @@ def stats_page() -> None:
 def main() -> None:
     st.set_page_config(page_title="Culture screening", layout="wide")
     with st.sidebar:
-        st.selectbox("🌐 Language · Langue · Idioma", ["en", "fr", "es"], key="ui_lang",
+        st.selectbox("Language · Langue · Idioma", ["en", "fr", "es"], key="ui_lang",
                      format_func=lambda code: {"en": "English", "fr": "Français", "es": "Español"}[code])
     st.title(t("title"))
     screen, stats = st.tabs([t("page_screen"), t("page_stats")])
