@@ -22,6 +22,7 @@ from typing import Any
 from analyser.store import Store
 
 SUFFIXES = {".xml", ".pdf", ".txt", ".md", ".docx", ".html", ".htm"}
+DOCUMENT_TIMEOUT_S = 900  # a document that takes longer is recorded as failed, the batch goes on
 
 
 def collect(inputs: list[str]) -> list[Path]:
@@ -57,7 +58,7 @@ def work(path: str, sha: str, reports_dir: str) -> dict[str, Any]:
 
     start = time.perf_counter()
     try:
-        report = analyse(path)
+        report = analyse(path, timeout=DOCUMENT_TIMEOUT_S)
     except AnalyserError as exc:
         return {"path": path, "sha256": sha, "error": exc.reason}
     except Exception as exc:  # one bad file must not stop the batch

@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber"], default="pdfium",
                    help="PDF text engine: pdfium (fast, default) or pdfplumber (pdfminer layout analysis)")
     a.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages even when OCRmyPDF is installed")
+    a.add_argument("--timeout", type=float, default=900, help="give up on a document after this many seconds (default 900)")
 
     b = sub.add_parser("batch", help="analyse many agreements into a resumable store and tables")
     b.add_argument("inputs", nargs="+", help="files, folders and globs")
@@ -61,7 +62,7 @@ def _analyse(args: argparse.Namespace) -> int:
     if args.format == "pdf" and not args.output:
         raise AnalyserError(args.file, "--format pdf writes a file: give it with -o OUT.pdf")
     report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
-                     pdf_engine=args.pdf_engine, ocr=not args.no_ocr)
+                     pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout)
     text = render(report, args.format)
     if args.output:
         try:

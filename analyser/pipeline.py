@@ -1,15 +1,43 @@
 """One call does the whole job: ingest -> structure -> language -> classify -> checks -> report."""
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from analyser import checks, classify, ingest, language, structure
+from analyser.errors import AnalyserError
 from analyser.model import Document, Report
 
 
 def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid",
-            pdf_engine: str = "pdfium", ocr: bool = True) -> Report:
-    """Analyse one agreement file. Raises AnalyserError (one-line reason) on bad input."""
+            pdf_engine: str = "pdfium", ocr: bool = True, timeout: float | None = None) -> Report:
+    """Analyse one agreement file. Raises AnalyserError (one-line reason) on bad input, and when
+    `timeout` seconds pass (main thread only: the CLI and the batch workers set it)."""
+    with time_limit(timeout, str(path)):
+        return _analyse(path, language_override, language_engine, pdf_engine, ocr)
+
+
+@contextmanager
+def time_limit(seconds: float | None, path: str):
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise AnalyserError(path, f"analysis took longer than {seconds:g} s (raise --timeout for very long files)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _analyse(path, language_override, language_engine, pdf_engine, ocr) -> Report:
     from analyser import __version__
 
     source = ingest.load(path, pdf_engine=pdf_engine, ocr=ocr)

@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-from conftest import SAMPLE, TEXTS
+from conftest import CORPORA, SAMPLE, TEXTS
+
+CORPORA_PDF = CORPORA / "pdf" / "afcfta-agreement-en.pdf"
 
 
 def run(*args):
@@ -53,3 +55,8 @@ def test_unsupported_language_is_an_input_error(tmp_path):
 def test_language_override():
     res = run("analyse", TEXTS / "fr-pays-bas-senegal-tbi.md", "--language", "fr", "--format", "csv")
     assert res.returncode == 0 and res.stdout.startswith("document,")
+
+
+def test_timeout_gives_one_line(tmp_path):
+    res = run("analyse", CORPORA_PDF, "--timeout", "0.001")
+    assert res.returncode == 2 and "analysis took longer than" in res.stderr and "Traceback" not in res.stderr

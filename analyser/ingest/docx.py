@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
@@ -101,7 +102,8 @@ class DocxBackend:
                 xml = zf.read("word/document.xml")
                 comments = zf.read("word/comments.xml").count(b"<w:comment ") if "word/comments.xml" in zf.namelist() else 0
             document = docx.Document(io.BytesIO(data))
-        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, zlib.error, EOFError, OSError,
+                NotImplementedError) as exc:
             raise AnalyserError(path, f"corrupt or truncated DOCX ({type(exc).__name__})") from None
         except Exception as exc:  # lxml raises XMLSyntaxError for broken parts
             if type(exc).__name__ == "XMLSyntaxError":

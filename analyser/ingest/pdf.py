@@ -30,6 +30,7 @@ from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
 from analyser.model import Block, SourceDocument
 
+MAX_PAGES = 5000  # a longer PDF is refused with a clear reason (time and memory stay bounded)
 OCR_LANGUAGES = "eng+fra+spa"
 OCR_TIMEOUT_S = 600
 MIN_TEXT_CHARS = 25
@@ -62,6 +63,7 @@ class Page:
     has_images: bool = False
     font_size: Callable[[int], float] | None = None
     columns: int = 1
+    unreadable: bool = False
 
 
 @dataclass
@@ -231,14 +233,24 @@ def _remapped(fn: Callable[[int], Any], index: list[int], missing: Any = None) -
 def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
     import pypdfium2.raw as raw
 
+    import pypdfium2 as pdfium
+
     pdf = _open_pdfium(data, path)
+    if len(pdf) > MAX_PAGES:
+        pdf.close()
+        raise AnalyserError(path, f"too many pages ({len(pdf)} > {MAX_PAGES}); split the file")
     pages = []
     opened: list[Any] = []
     for i in range(len(pdf)):
-        page = pdf[i]
-        textpage = page.get_textpage()
+        try:
+            page = pdf[i]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+        except pdfium.PdfiumError:
+            # A damaged page: kept as an empty, unreadable page; the others are still analysed.
+            pages.append(Page(number=i + 1, text="", size=(0.0, 0.0), char_box=lambda j: None, unreadable=True))
+            continue
         opened += [textpage, page]
-        text = textpage.get_text_range()
         has_images = False
         if len(text.strip()) < MIN_TEXT_CHARS:
             has_images = any(obj.type == raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
@@ -420,11 +432,15 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
     """Document text, its layout map, and the page numbers of each kind of skipped page."""
     line_spans = [_lines(p.text) for p in pages]
     running = running_lines(pages, line_spans)
-    skipped: dict[str, list[int]] = {"no_text_layer": [], "blank": [], "table_of_contents": [], "low_quality_text": []}
+    skipped: dict[str, list[int]] = {"no_text_layer": [], "blank": [], "table_of_contents": [], "low_quality_text": [],
+                                     "unreadable": []}
     b = _Builder()
     footnotes: list[tuple[int, list[tuple[int, int]]]] = []
     in_toc = False
     for page, spans in zip(pages, line_spans):
+        if page.unreadable:
+            skipped["unreadable"].append(page.number)
+            continue
         non_space = sum(len(page.text[s:e].strip()) for s, e in spans)
         if non_space < MIN_TEXT_CHARS:
             skipped["no_text_layer" if page.has_images else "blank"].append(page.number)
@@ -555,6 +571,10 @@ class PdfBackend:
             warnings.append(f"pages without a text layer were not analysed (scans: {listed}); {hint}")
         if not text.strip():
             raise AnalyserError(path, "the PDF holds no text")
+        if skipped["unreadable"]:
+            if not text.strip():
+                raise AnalyserError(path, f"corrupt PDF: no page can be read (pages {_ranges(skipped['unreadable'])})")
+            warnings.append(f"damaged pages could not be read: {_ranges(skipped['unreadable'])}")
         if skipped["low_quality_text"]:
             warnings.append(f"low-quality text layer (bad OCR) on pages {_ranges(skipped['low_quality_text'])}: "
                             "findings there may be missed or garbled; OCR the scan again")

@@ -1,0 +1,43 @@
+"""Loaded by any Python started with this folder on PYTHONPATH: refuses every outbound network
+connection (anything but loopback and Unix sockets) and records the attempt, so a test can
+prove that a command sent nothing off the machine."""
+import os
+import socket
+
+_LOG = os.environ.get("ANALYSER_NETWORK_LOG")
+_LOOPBACK = ("127.", "::1", "localhost", "0.0.0.0")
+
+
+def _blocked(address) -> bool:
+    if isinstance(address, (str, bytes)):  # Unix socket path
+        return False
+    host = str(address[0]) if address else ""
+    return not host.startswith(_LOOPBACK)
+
+
+def _guard(original):
+    def connect(self, address, *args, **kwargs):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and _blocked(address):
+            if _LOG:
+                with open(_LOG, "a", encoding="utf-8") as fh:
+                    fh.write(f"{os.getpid()} {address!r}\n")
+            raise ConnectionRefusedError(f"network blocked by the offline test guard: {address!r}")
+        return original(self, address, *args, **kwargs)
+    return connect
+
+
+socket.socket.connect = _guard(socket.socket.connect)
+socket.socket.connect_ex = _guard(socket.socket.connect_ex)
+_getaddrinfo = socket.getaddrinfo
+
+
+def getaddrinfo(host, *args, **kwargs):
+    if host and not str(host).startswith(_LOOPBACK) and host not in ("localhost",):
+        if _LOG:
+            with open(_LOG, "a", encoding="utf-8") as fh:
+                fh.write(f"{os.getpid()} dns {host!r}\n")
+        raise socket.gaierror(f"name resolution blocked by the offline test guard: {host!r}")
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+socket.getaddrinfo = getaddrinfo
