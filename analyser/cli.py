@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="analyser", description="Screen trade agreements for culture (UNESCO 2005 Convention, Operational Guidelines 18-19).")
     parser.add_argument("--version", action="version", version=f"analyser {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="log to stderr at this level (default WARNING). Logs never hold document text; "
+                             "INFO names documents by hash only; DEBUG also logs file paths")
     sub = parser.add_subparsers(dest="command", required=True)
 
     a = sub.add_parser("analyse", aliases=["analyze"], help="analyse one agreement (PDF, ToTA XML or text)")
@@ -95,6 +98,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    import logging
+
+    logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command in ("analyse", "analyze"):
             return _analyse(args)

@@ -6,6 +6,9 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+import logging
+import time
+
 from analyser import checks, classify, ingest, language, structure
 from analyser.errors import AnalyserError
 from analyser.model import Document, Report
@@ -37,17 +40,26 @@ def time_limit(seconds: float | None, path: str):
         signal.signal(signal.SIGALRM, previous)
 
 
+log = logging.getLogger("analyser")
+
+
 def _analyse(path, language_override, language_engine, pdf_engine, ocr) -> Report:
     from analyser import __version__
 
+    start = time.perf_counter()
     source = ingest.load(path, pdf_engine=pdf_engine, ocr=ocr)
+    # Confidential drafts: INFO names a document by its hash only; the path only at DEBUG; text never.
+    log.debug("analysing %s", path)
     doc = structure.build(source)
     language.assign(doc, override=language_override, engine_name=language_engine)
     classify.classify(doc)
     locate_evidence(doc)
     if doc.layout is not None:
         doc.layout.close()  # every box is known now
-    return Report(document=doc, checks=checks.run(doc), analyser_version=__version__)
+    report = Report(document=doc, checks=checks.run(doc), analyser_version=__version__)
+    log.info("document %s: %s, %d provisions, %d findings in %.2f s", doc.sha256[:12], doc.format,
+             len(doc.provisions), len(report.findings), time.perf_counter() - start)
+    return report
 
 
 def locate_evidence(doc: Document) -> None:

@@ -60,3 +60,11 @@ def test_language_override():
 def test_timeout_gives_one_line(tmp_path):
     res = run("analyse", CORPORA_PDF, "--timeout", "0.001")
     assert res.returncode == 2 and "analysis took longer than" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_logs_name_documents_by_hash_only_unless_debug(tmp_path):
+    res = run("--log-level", "INFO", "analyse", SAMPLE, "-o", tmp_path / "r.json")
+    assert res.returncode == 0
+    assert "document " in res.stderr and str(SAMPLE) not in res.stderr and "Nothing in this Agreement" not in res.stderr
+    res = run("--log-level", "DEBUG", "analyse", SAMPLE, "-o", tmp_path / "r.json")
+    assert str(SAMPLE) in res.stderr
