@@ -6,6 +6,7 @@ output files are written atomically, so a failed run never replaces a good repor
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="PDF text engine: pdfium (fast, default) or pdfplumber (pdfminer layout analysis)")
     a.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages even when OCRmyPDF is installed")
     a.add_argument("--timeout", type=float, default=900, help="give up on a document after this many seconds (default 900)")
+    a.add_argument("--model", action="store_true", help="add the learned layer (models/textcat-bow) to the rules")
 
     b = sub.add_parser("batch", help="analyse many agreements into a resumable store and tables")
     b.add_argument("inputs", nargs="+", help="files, folders and globs")
@@ -50,11 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stats", help="corpus analytics over a batch output folder (text, PNG, HTML)")
     s.add_argument("out", type=Path, help="the folder given to `analyser batch --out`")
 
+    tr = sub.add_parser("train", help="train the learned layer from corpora/annotations (seeded)")
+    tr.add_argument("--out", type=Path, default=None, help="model folder (default models/textcat-bow)")
+
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
     e.add_argument("--split", default="test", help="which split of corpora/annotations/splits.json (seed, dev, dev2, test, all)")
     e.add_argument("--annotations", type=Path, default=None, help="folder of annotation JSON files")
     e.add_argument("--tota", type=Path, default=None, help="folder holding the ToTA XML files")
     e.add_argument("--errors", action="store_true", help="list every disagreement")
+    e.add_argument("--model", action="store_true", help="add the learned layer to the rules")
     return parser
 
 
@@ -65,7 +71,7 @@ def _analyse(args: argparse.Namespace) -> int:
     if args.format == "pdf" and not args.output:
         raise AnalyserError(args.file, "--format pdf writes a file: give it with -o OUT.pdf")
     report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
-                     pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout)
+                     pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout, use_model=args.model)
     text = render(report, args.format)
     if args.output:
         try:
@@ -93,7 +99,8 @@ def _batch(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from analyser.evaluate import main as evaluate_main
 
-    return evaluate_main(split=args.split, annotations=args.annotations, tota=args.tota, show_errors=args.errors)
+    return evaluate_main(split=args.split, annotations=args.annotations, tota=args.tota, show_errors=args.errors,
+                         use_model=args.model)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
             return _evaluate(args)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "train":
+            from analyser.train import MODEL_DIR, train
+
+            meta = train(args.out or MODEL_DIR)
+            print(json.dumps(meta, indent=1))
+            return 0
         if args.command == "stats":
             from analyser.stats import run as stats_run
 

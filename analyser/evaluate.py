@@ -76,20 +76,20 @@ def annotation_files(split: str, annotations: Path) -> list[Path]:
     names = [n for part in splits["splits"] for n in splits["splits"][part]] if split == "all" else splits["splits"][split]
     files = []
     for name in names:
-        for cand in (annotations / f"{name}.json", annotations / "seed" / f"{name}.json", annotations / "test2" / f"{name}.json"):
+        for cand in (annotations / f"{name}.json", *(annotations / sub / f"{name}.json" for sub in ("seed", "test2", "train"))):
             if cand.exists():
                 files.append(cand)
                 break
     return files
 
 
-def score(files: list[Path], tota: Path | None = None, scores: Scores | None = None) -> Scores:
+def score(files: list[Path], tota: Path | None = None, scores: Scores | None = None, use_model: bool = False) -> Scores:
     from analyser.pipeline import analyse
 
     scores = scores or Scores()
     for f in files:
         gold = load_gold(f)
-        report = analyse(tota_path(gold["treaty"], tota))
+        report = analyse(tota_path(gold["treaty"], tota), use_model=use_model)
         predicted: dict[str, set[str]] = defaultdict(set)
         evidence: dict[tuple[str, str], str] = {}
         for p in report.document.provisions:
@@ -137,14 +137,15 @@ def format_scores(s: Scores, title: str) -> str:
     return "\n".join(lines)
 
 
-def main(split: str = "test", annotations: Path | None = None, tota: Path | None = None, show_errors: bool = False) -> int:
+def main(split: str = "test", annotations: Path | None = None, tota: Path | None = None, show_errors: bool = False,
+         use_model: bool = False) -> int:
     annotations = annotations or ANNOTATIONS
     files = annotation_files(split, annotations)
     if not files:
         print(f"no annotation files for split {split!r} in {annotations}", file=sys.stderr)
         return 2
-    s = score(files, tota)
-    print(format_scores(s, f"split {split}"))
+    s = score(files, tota, use_model=use_model)
+    print(format_scores(s, f"split {split}" + (" (rules + model)" if use_model else " (rules)")))
     for lang, ls in sorted(s.by_language.items()):
         print(format_scores(ls, f"split {split}, language {lang}"))
     if show_errors:

@@ -15,11 +15,12 @@ from analyser.model import Document, Report
 
 
 def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid",
-            pdf_engine: str = "pdfium", ocr: bool = True, timeout: float | None = None) -> Report:
+            pdf_engine: str = "pdfium", ocr: bool = True, timeout: float | None = None,
+            use_model: bool = False) -> Report:
     """Analyse one agreement file. Raises AnalyserError (one-line reason) on bad input, and when
     `timeout` seconds pass (main thread only: the CLI and the batch workers set it)."""
     with time_limit(timeout, str(path)):
-        return _analyse(path, language_override, language_engine, pdf_engine, ocr)
+        return _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model)
 
 
 @contextmanager
@@ -43,7 +44,7 @@ def time_limit(seconds: float | None, path: str):
 log = logging.getLogger("analyser")
 
 
-def _analyse(path, language_override, language_engine, pdf_engine, ocr) -> Report:
+def _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model) -> Report:
     from analyser import __version__
 
     start = time.perf_counter()
@@ -52,7 +53,7 @@ def _analyse(path, language_override, language_engine, pdf_engine, ocr) -> Repor
     log.debug("analysing %s", path)
     doc = structure.build(source)
     language.assign(doc, override=language_override, engine_name=language_engine)
-    classify.classify(doc)
+    classify.classify(doc, classify.layers(use_model))
     locate_evidence(doc)
     if doc.layout is not None:
         doc.layout.close()  # every box is known now

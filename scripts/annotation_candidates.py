@@ -9,7 +9,6 @@ Usage: python scripts/annotation_candidates.py OUTDIR pta_1 pta_2 ...
 from __future__ import annotations
 
 import random
-import re
 import sys
 from pathlib import Path
 
@@ -17,18 +16,7 @@ import defusedxml.ElementTree as ET
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
-BROAD_NET = re.compile(
-    r"cultur|audio.?visu|broadcast|radiodiffus|radiodifus|televis|cinemat|film|unesco|heritage|"
-    r"patrimoin|patrimonio|national treasures|trésors|tesoros|artist|artíst|artis|folklor|"
-    r"traditional knowledge|savoirs traditionnels|conocimientos tradicionales|creative|créati|creativ|"
-    r"co-?product|coproduc|publishing|édition|editorial|music|músic|musique|digital product|"
-    r"produits? numériques?|productos? digital|electronic(ally)? (transmission|commerce|means|deliver)|"
-    r"e-commerce|commerce électronique|comercio electrónico|transmisi[oó]n(es)? electr[oó]nica|"
-    r"transmissions? électronique|right to regulate|droit de réglementer|derecho a regular|"
-    r"diversity|diversité|diversidad|identity|identité|identidad|cross-border transfer of information|"
-    r"transferencia transfronteriza de información|localization|localisation|localización",
-    re.IGNORECASE,
-)
+from analyser.classify.model import passes_net  # the broad net lives in analyser/data/net.yaml
 
 
 def holdout() -> set[str]:
@@ -49,7 +37,7 @@ def packet(treaty: str, sample: int = 5, seed: int = 13) -> str:
             text = "".join(art.itertext())
             label = " ".join(x for x in (art.get("number"), art.get("name")) if x)
             entry = (art.get("article_identifier"), cname, label, text)
-            (flagged if BROAD_NET.search(text) else unflagged).append(entry)
+            (flagged if passes_net(text) else unflagged).append(entry)
     rng = random.Random(f"{seed}-{treaty}")
     sampled = rng.sample(unflagged, min(sample, len(unflagged)))
     head.append(f"{len(flagged)} flagged articles, {len(sampled)} of {len(unflagged)} unflagged sampled\n")

@@ -20,6 +20,16 @@ class Classifier(Protocol):
         ...
 
 
+def layers(use_model: bool) -> list[Classifier]:
+    """The rule layer, plus the learned layer when asked for (it must be trained: no fall-back)."""
+    out: list[Classifier] = [default_classifier()]
+    if use_model:
+        from analyser.classify.model import default_model
+
+        out.append(default_model())
+    return out
+
+
 def classify(doc: Document, layers: list[Classifier] | None = None) -> Document:
     layers = layers if layers is not None else [default_classifier()]
     for provision in doc.provisions:

@@ -1,0 +1,140 @@
+"""Train the learned layer (`analyser train`): a spaCy textcat_multilabel bag-of-words model over
+folded provision text, one model for EN/FR/ES, from the labelled agreements in corpora/.
+
+Examples are provisions. An article's gold label goes to the provisions of that article that
+hold one of its evidence quotes (all of them when no quote can be placed); every other provision
+is a negative. Only provisions that pass the broad keyword net are used and classified: the
+annotators read exactly those, so the rest has no reliable negatives.
+
+Splits are by agreement (corpora/annotations/splits.json): the model trains on `seed`, `dev`
+and `train`; per-label thresholds are chosen on `dev2`; `test` is only scored. Seeded.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from analyser.classify.textnorm import fold
+from analyser.evaluate import ANNOTATIONS, annotation_files, tota_path
+from analyser.model import LABELS
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL_DIR = ROOT / "models" / "textcat-bow"
+TRAIN_SPLITS = ("seed", "dev", "train")
+THRESHOLD_SPLIT = "dev2"
+SEED = 0
+EPOCHS = 12
+NEGATIVE_SHARE = 1.0  # keep every net-flagged negative: they are the hard ones
+
+
+def _norm(s: str) -> str:
+    return " ".join(fold(s).split())
+
+
+def provision_examples(files: list[Path]) -> list[tuple[str, dict[str, float], str, str]]:
+    """(folded text, cats, treaty, article id) for every net-flagged provision of these agreements."""
+    from analyser import ingest, language, structure
+    from analyser.classify.model import passes_net
+
+    out = []
+    for f in files:
+        gold = json.loads(f.read_text(encoding="utf-8"))
+        labels = {p["article_identifier"]: (set(p["labels"]), [_norm(e) for e in p.get("evidence", [])])
+                  for p in gold["provisions"] if p["labels"]}
+        doc = structure.build(ingest.load(tota_path(gold["treaty"])))
+        language.assign(doc)
+        by_article: dict[str, list] = {}
+        for p in doc.provisions:
+            by_article.setdefault(p.source_id, []).append(p)
+        for art, provs in by_article.items():
+            art_labels, quotes = labels.get(art, (set(), []))
+            texts = [_norm(p.text) for p in provs]
+            holders = [i for i, t in enumerate(texts) if any(q and q[:60] in t for q in quotes)] or list(range(len(provs)))
+            for i, p in enumerate(provs):
+                if not passes_net(p.text):
+                    continue
+                cats = {lab: float(lab in art_labels and i in holders) for lab in LABELS}
+                out.append((fold(p.text), cats, gold["treaty"], art))
+    return out
+
+
+def train(out_dir: Path = MODEL_DIR, annotations: Path = ANNOTATIONS, epochs: int = EPOCHS,
+          splits: tuple[str, ...] = TRAIN_SPLITS) -> dict[str, Any]:
+    import spacy
+    from spacy.training import Example
+    from spacy.util import fix_random_seed, minibatch
+
+    fix_random_seed(SEED)
+    rng = random.Random(SEED)
+    files = [f for s in splits for f in annotation_files(s, annotations)]
+    data = provision_examples(files)
+    nlp = spacy.blank("xx")
+    textcat = nlp.add_pipe("textcat_multilabel", config={"model": {
+        "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False, "ngram_size": 2,
+        "no_output_layer": False, "length": 131072}})
+    for lab in LABELS:
+        textcat.add_label(lab)
+    examples = [Example.from_dict(nlp.make_doc(text), {"cats": cats}) for text, cats, _, _ in data]
+    nlp.initialize(lambda: examples)
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        rng.shuffle(examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(examples, size=32):
+            nlp.update(batch, losses=losses, drop=0.1)
+    seconds = time.perf_counter() - start
+    thresholds = choose_thresholds(nlp, annotations)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out_dir / "pipeline")
+    meta = {"labels": list(LABELS), "thresholds": thresholds, "train_splits": list(splits),
+            "threshold_split": THRESHOLD_SPLIT, "agreements": len(files), "examples": len(data),
+            "positives": {lab: int(sum(c[lab] for _, c, _, _ in data)) for lab in LABELS},
+            "epochs": epochs, "seed": SEED, "train_seconds": round(seconds, 1)}
+    (out_dir / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    return meta
+
+
+def choose_thresholds(nlp, annotations: Path) -> dict[str, float]:
+    """Per label, the model threshold that maximises the combined (rules OR model) article-level
+    F1 on the threshold split; 1.01 (model off) when the model only hurts there."""
+    from analyser.classify.model import passes_net
+    from analyser.evaluate import load_gold
+    from analyser.pipeline import analyse
+
+    rows = []  # (treaty, article, label, rule_hit, max model score, gold)
+    for f in annotation_files(THRESHOLD_SPLIT, annotations):
+        gold = load_gold(f)
+        report = analyse(tota_path(gold["treaty"]), use_model=False)
+        rule: dict[str, set] = {}
+        score: dict[tuple[str, str], float] = {}
+        texts = [(p.source_id, fold(p.text)) for p in report.document.provisions if passes_net(p.text)]
+        for p in report.document.provisions:
+            rule.setdefault(p.source_id, set()).update(fd.label for fd in p.findings)
+        for (art, _), doc in zip(texts, nlp.pipe(t for _, t in texts)):
+            for lab in LABELS:
+                score[(art, lab)] = max(score.get((art, lab), 0.0), doc.cats[lab])
+        arts = {p.source_id for p in report.document.provisions}
+        for art in arts:
+            for lab in LABELS:
+                rows.append((lab, lab in rule.get(art, set()), score.get((art, lab), 0.0), lab in gold["labels"].get(art, set())))
+    thresholds = {}
+    for lab in LABELS:
+        mine = [r for r in rows if r[0] == lab]
+        best_t, best_f = 1.01, _f1([(hit, g) for _, hit, _, g in mine])
+        for t in [x / 20 for x in range(4, 20)]:
+            f = _f1([(hit or s >= t, g) for _, hit, s, g in mine])
+            if f > best_f + 1e-9:
+                best_t, best_f = t, f
+        thresholds[lab] = best_t
+    return thresholds
+
+
+def _f1(pairs: list[tuple[bool, bool]]) -> float:
+    tp = sum(1 for p, g in pairs if p and g)
+    fp = sum(1 for p, g in pairs if p and not g)
+    fn = sum(1 for p, g in pairs if g and not p)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0

@@ -1,0 +1,40 @@
+"""The learned layer: training is seeded and reproducible, the model loads offline, and a
+model finding carries evidence from the provision."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analyser import AnalyserError
+from analyser.classify.model import ModelClassifier, passes_net
+from analyser.model import Provision
+from analyser.train import train
+from conftest import SHARED_TOTA
+
+pytestmark = pytest.mark.skipif(not SHARED_TOTA.is_dir(), reason="training reads the labelled ToTA agreements")
+
+
+def test_train_is_reproducible_and_the_model_classifies(tmp_path):
+    meta_a = train(tmp_path / "a", epochs=2, splits=("seed",))
+    meta_b = train(tmp_path / "b", epochs=2, splits=("seed",))
+    assert meta_a["thresholds"] == meta_b["thresholds"] and meta_a["examples"] == meta_b["examples"] > 50
+    model = ModelClassifier(tmp_path / "a")
+    text = ("The Parties shall cooperate to promote cultural exchanges, audiovisual co-production and the "
+            "circulation of artists between them.")
+    scores = model.scores(text)
+    assert set(scores) == set(meta_a["labels"]) and all(0 <= v <= 1 for v in scores.values())
+    model.thresholds = {k: 0.0 for k in model.thresholds}  # force findings to check their evidence
+    p = Provision(id="p1", kind="article", heading="Article 1", text=text, start=0, end=len(text), language="en")
+    for f in model.classify(p):
+        assert f.layer.startswith("model:") and f.evidence and text[f.evidence[0].start:f.evidence[0].end] == f.evidence[0].text
+    assert json.loads((tmp_path / "a" / "meta.json").read_text())["seed"] == 0
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(AnalyserError, match="no trained model here"):
+        ModelClassifier(tmp_path / "nothing")
+
+
+def test_net():
+    assert passes_net("audiovisual services") and not passes_net("customs valuation of goods")
