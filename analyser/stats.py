@@ -132,6 +132,22 @@ def plot(docs: list[dict], out: Path) -> list[Path]:
         fig.savefig(path, dpi=110)
         plt.close(fig)
         written.append(path)
+    parties = sorted(share_by(docs, lambda d: d["parties"]).items(), key=lambda kv: -kv[1]["n"])[:15]
+    if parties:
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        width = 0.2
+        for i, cid in enumerate(PLOTTED):
+            ax.bar([j + i * width for j in range(len(parties))], [r[cid] for _, r in parties], width, label=cid)
+        ax.set_xticks([j + 1.5 * width for j in range(len(parties))], [f"{p} ({r['n']})" for p, r in parties],
+                      rotation=45, ha="right")
+        ax.set_ylabel("share meeting the check")
+        ax.legend()
+        ax.set_title("Checks met by party (parties with most agreements)")
+        fig.tight_layout()
+        path = out / "checks_by_party.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
     return written
 
 

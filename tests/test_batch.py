@@ -104,7 +104,7 @@ def test_stats_over_a_batch(tmp_path):
     text = stats(out)
     assert "7 agreements analysed" in text and "2005-2009" in text
     assert "convention_reference" in text and "EU - Albania" in text
-    for name in ("checks_by_year.png", "checks_by_region.png", "index.html", "summary.txt"):
+    for name in ("checks_by_year.png", "checks_by_region.png", "checks_by_party.png", "index.html", "summary.txt"):
         assert (out / "stats" / name).stat().st_size > 0
     assert "http" not in (out / "stats" / "index.html").read_text(encoding="utf-8")
 
