@@ -117,38 +117,28 @@ def plot(docs: list[dict], out: Path) -> list[Path]:
         plt.close(fig)
         written.append(path)
     regions = sorted(share_by(docs, lambda d: [d["region"].split(";")[0].strip()]).items(), key=lambda kv: -kv[1]["n"])[:10]
-    if regions:
-        fig, ax = plt.subplots(figsize=(8, 4.5))
-        width = 0.2
-        for i, cid in enumerate(PLOTTED):
-            ax.bar([j + i * width for j in range(len(regions))], [r[cid] for _, r in regions], width, label=cid)
-        ax.set_xticks([j + 1.5 * width for j in range(len(regions))], [f"{g[:18]} ({r['n']})" for g, r in regions],
-                      rotation=35, ha="right")
-        ax.set_ylabel("share meeting the check")
-        ax.legend()
-        ax.set_title("Checks met by region")
-        fig.tight_layout()
-        path = out / "checks_by_region.png"
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        written.append(path)
     parties = sorted(share_by(docs, lambda d: d["parties"]).items(), key=lambda kv: -kv[1]["n"])[:15]
-    if parties:
-        fig, ax = plt.subplots(figsize=(9, 4.5))
-        width = 0.2
-        for i, cid in enumerate(PLOTTED):
-            ax.bar([j + i * width for j in range(len(parties))], [r[cid] for _, r in parties], width, label=cid)
-        ax.set_xticks([j + 1.5 * width for j in range(len(parties))], [f"{p} ({r['n']})" for p, r in parties],
-                      rotation=45, ha="right")
-        ax.set_ylabel("share meeting the check")
-        ax.legend()
-        ax.set_title("Checks met by party (parties with most agreements)")
-        fig.tight_layout()
-        path = out / "checks_by_party.png"
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        written.append(path)
+    for groups, name, title in ((regions, "checks_by_region.png", "Checks met by region"),
+                                (parties, "checks_by_party.png", "Checks met by party (parties with most agreements)")):
+        if groups:
+            written.append(_bars(plt, groups, out / name, title))
     return written
+
+
+def _bars(plt, groups: list, path: Path, title: str) -> Path:
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    width = 0.2
+    for i, cid in enumerate(PLOTTED):
+        ax.bar([j + i * width for j in range(len(groups))], [r[cid] for _, r in groups], width, label=cid)
+    ax.set_xticks([j + 1.5 * width for j in range(len(groups))], [f"{g[:18]} ({r['n']})" for g, r in groups],
+                  rotation=40, ha="right")
+    ax.set_ylabel("share meeting the check")
+    ax.legend()
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 def run(out: Path) -> str:

@@ -92,7 +92,6 @@ def numbered_paragraphs(text: str) -> list[tuple[str, int, int]]:
 
 @dataclass
 class _Builder:
-    doc_id: str
     provisions: list[Provision] = field(default_factory=list)
 
     def add(self, kind: str, heading: list[str], text: str, start: int, source_id: str | None, page: int | None) -> None:
@@ -202,7 +201,7 @@ def build(source: SourceDocument) -> Document:
     """SourceDocument -> Document with provisions and the full normalised text."""
     parts: list[str] = []
     offset = 0
-    b = _Builder(doc_id=source.sha256[:12])
+    b = _Builder()
     for block in source.blocks:
         text = normalise(block.text)
         block = Block(text=text, heading=block.heading, source_id=block.source_id, kind=block.kind, page=block.page)

@@ -1,7 +1,6 @@
 """DOCX drafts and HTML pages built from real treaty text: headings, numbering, tracked changes."""
 from __future__ import annotations
 
-import copy
 
 import docx
 import pytest

@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import tempfile
 from array import array
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable

@@ -17,7 +17,6 @@ from analyser.report.markdown import to_markdown
 from analyser.report.pdf import to_pdf
 
 FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html, "pdf": to_pdf}
-BINARY = {"pdf"}
 
 
 def render(report: Report, fmt: str = "json") -> str | bytes:
