@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--timeout", type=float, default=900, help="give up on a document after this many seconds (default 900)")
     a.add_argument("--model", action="store_true", help="add the learned layer (models/textcat-bow) to the rules")
 
+    c = sub.add_parser("compare", help="what changed for culture between two versions of an agreement")
+    c.add_argument("old")
+    c.add_argument("new")
+    c.add_argument("--format", "-f", choices=["json", "md", "html"], default="json")
+    c.add_argument("-o", "--output", help="write here instead of stdout (atomically)")
+
     b = sub.add_parser("batch", help="analyse many agreements into a resumable store and tables")
     b.add_argument("inputs", nargs="+", help="files, folders and globs")
     b.add_argument("--out", required=True, type=Path, help="output folder (store.sqlite, reports/, tables/)")
@@ -115,6 +121,17 @@ def main(argv: list[str] | None = None) -> int:
             return _evaluate(args)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "compare":
+            from analyser.compare import FORMATS, compare
+            from analyser.pipeline import analyse
+            from analyser.report import write_atomic
+
+            text = FORMATS[args.format](compare(analyse(args.old), analyse(args.new)))
+            if args.output:
+                write_atomic(text, args.output)
+            else:
+                sys.stdout.write(text)
+            return 0
         if args.command == "train":
             from analyser.train import MODEL_DIR, train
 

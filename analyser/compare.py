@@ -1,0 +1,160 @@
+"""Compare two versions of an agreement for culture: which cultural provisions were added,
+removed, reworded, weakened or strengthened, and how the G1..G8 statuses moved.
+
+Provisions are aligned by text, not by number, so renumbered and moved articles still match:
+each cultural provision (one with a finding) of either version is paired with the most similar
+provision of the other version (difflib ratio over normalised words, after a cheap word-overlap
+filter). JSON shape (schema "compare/1"):
+
+  {"schema": "compare/1", "old": {source, sha256, title}, "new": {...},
+   "changes": [{"kind": added|removed|reworded|weakened|strengthened|renumbered, "label": ...,
+                "detail": ..., "similarity": ..., "old": {id, heading, text} | null, "new": {...} | null}],
+   "checks": {"G1": {"old": status, "new": status, "changed": bool}, ...}}
+"""
+from __future__ import annotations
+
+import json
+import re
+from difflib import SequenceMatcher
+from html import escape
+from typing import Any
+
+from analyser.model import CHECK_IDS, Finding, Provision, Report
+
+MATCH_MIN = 0.6  # below this similarity two provisions are different provisions
+SAME_TEXT = 0.985  # at or above this the wording is unchanged
+_WORD = re.compile(r"\w+")
+# Attribute changes that weaken a cultural provision (old value, new value).
+WEAKER = {"scope": ("agreement", "chapter"), "carve_out": (True, False), "dedicated": (True, False)}
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _article_number(p: Provision) -> str:
+    m = re.search(r"(?:article|art[íi]culo|art\.)\s+([\w.\-]+)", p.heading, re.I)
+    return m.group(1) if m else ""
+
+
+class _Index:
+    def __init__(self, provisions: list[Provision]) -> None:
+        self.provisions = provisions
+        self.words = [set(_words(p.text)) for p in provisions]
+        self.norm = [" ".join(_words(p.text)) for p in provisions]
+
+    def best(self, p: Provision) -> tuple[Provision | None, float]:
+        words, norm = set(_words(p.text)), " ".join(_words(p.text))
+        best, best_sim = None, 0.0
+        for cand, cw, cn in zip(self.provisions, self.words, self.norm):
+            if not words or not cw or len(words & cw) / len(words | cw) < 0.3:
+                continue
+            sim = SequenceMatcher(None, norm, cn, autojunk=False).ratio()
+            if sim > best_sim:
+                best, best_sim = cand, sim
+        return (best, best_sim) if best_sim >= MATCH_MIN else (None, best_sim)
+
+
+def _side(p: Provision | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {"id": p.id, "heading": p.heading, "text": p.text[:600]}
+
+
+def _findings(p: Provision | None) -> dict[str, Finding]:
+    return {f.label: f for f in p.findings} if p else {}
+
+
+def compare(old: Report, new: Report) -> dict[str, Any]:
+    old_doc, new_doc = old.document, new.document
+    new_index, old_index = _Index(new_doc.provisions), _Index(old_doc.provisions)
+    pairs: dict[tuple[str | None, str | None], tuple[Provision | None, Provision | None, float]] = {}
+    for p in old_doc.provisions:
+        if p.findings:
+            match, sim = new_index.best(p)
+            pairs[(p.id, match.id if match else None)] = (p, match, sim)
+    for p in new_doc.provisions:
+        if p.findings and not any(key[1] == p.id for key in pairs):
+            match, sim = old_index.best(p)
+            if match is not None and (match.id, p.id) in pairs:
+                continue
+            pairs[(match.id if match else None, p.id)] = (match, p, sim)
+    changes = []
+    for o, n, sim in pairs.values():
+        changes += _pair_changes(o, n, sim)
+    order = {"removed": 0, "weakened": 1, "added": 2, "strengthened": 3, "reworded": 4, "renumbered": 5}
+    changes.sort(key=lambda c: (order[c["kind"]], c["label"] or ""))
+    checks = {cid: {"old": old.checks[cid].status, "new": new.checks[cid].status,
+                    "changed": old.checks[cid].status != new.checks[cid].status,
+                    "old_why": old.checks[cid].why, "new_why": new.checks[cid].why} for cid in CHECK_IDS}
+    return {"schema": "compare/1",
+            "old": {"source": old_doc.source, "sha256": old_doc.sha256, "title": old_doc.title},
+            "new": {"source": new_doc.source, "sha256": new_doc.sha256, "title": new_doc.title},
+            "changes": changes, "checks": checks}
+
+
+def _pair_changes(o: Provision | None, n: Provision | None, sim: float) -> list[dict[str, Any]]:
+    base = {"similarity": round(sim, 3), "old": _side(o), "new": _side(n)}
+    old_f, new_f = _findings(o), _findings(n)
+    if n is None:
+        return [{"kind": "removed", "label": lab, "detail": f"{lab} provision no longer in the text", **base} for lab in old_f]
+    if o is None:
+        return [{"kind": "added", "label": lab, "detail": f"new {lab} provision", **base} for lab in new_f]
+    out = []
+    for lab in old_f.keys() - new_f.keys():
+        out.append({"kind": "weakened", "label": lab, "detail": f"{lab} no longer found in the matching provision", **base})
+    for lab in new_f.keys() - old_f.keys():
+        out.append({"kind": "strengthened", "label": lab, "detail": f"{lab} now found in the matching provision", **base})
+    for lab in old_f.keys() & new_f.keys():
+        for attr, (strong, weak) in WEAKER.items():
+            before, after = old_f[lab].attributes.get(attr), new_f[lab].attributes.get(attr)
+            if before == strong and after == weak:
+                out.append({"kind": "weakened", "label": lab, "detail": f"{attr}: {before} -> {after}", **base})
+            elif before == weak and after == strong:
+                out.append({"kind": "strengthened", "label": lab, "detail": f"{attr}: {before} -> {after}", **base})
+    labels = sorted(old_f.keys() | new_f.keys())
+    if sim < SAME_TEXT and not out:
+        out.append({"kind": "reworded", "label": labels[0] if labels else None, "detail": "wording changed", **base})
+    if _article_number(o) != _article_number(n) and _article_number(o) and _article_number(n):
+        out.append({"kind": "renumbered", "label": labels[0] if labels else None,
+                    "detail": f"Article {_article_number(o)} -> Article {_article_number(n)}", **base})
+    return out
+
+
+def to_json(result: dict[str, Any]) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+
+
+def to_markdown(result: dict[str, Any]) -> str:
+    lines = [f"# What changed for culture: {result['old']['title'] or result['old']['source']} -> "
+             f"{result['new']['title'] or result['new']['source']}", "", "## Checks", "",
+             "| check | old | new | |", "|---|---|---|---|"]
+    for cid, c in result["checks"].items():
+        lines.append(f"| {cid} | {c['old']} | {c['new']} | {'**changed**' if c['changed'] else ''} |")
+    lines += ["", "## Cultural provisions", ""]
+    if not result["changes"]:
+        lines.append("No change to cultural provisions.")
+    for ch in result["changes"]:
+        where = " -> ".join(s["heading"] for s in (ch["old"], ch["new"]) if s)
+        lines.append(f"- **{ch['kind']}** `{ch['label']}` ({ch['detail']}; similarity {ch['similarity']}): {where}")
+    return "\n".join(lines) + "\n"
+
+
+def to_html(result: dict[str, Any]) -> str:
+    rows = "".join(f"<tr style='background:{'#fff3b0' if c['changed'] else '#fff'}'><td>{cid}</td><td>{escape(c['old'])}</td>"
+                   f"<td>{escape(c['new'])}</td></tr>" for cid, c in result["checks"].items())
+    items = []
+    for ch in result["changes"]:
+        old = escape(ch["old"]["text"]) if ch["old"] else ""
+        new = escape(ch["new"]["text"]) if ch["new"] else ""
+        items.append(f"<tr><td><b>{escape(ch['kind'])}</b><br>{escape(str(ch['label']))}<br><small>{escape(ch['detail'])}</small>"
+                     f"</td><td style='white-space:pre-wrap;background:#ffebee'>{old}</td>"
+                     f"<td style='white-space:pre-wrap;background:#e8f5e9'>{new}</td></tr>")
+    return ("<!doctype html><html><head><meta charset='utf-8'><title>Compare</title><style>td,th{border:1px solid #ccc;"
+            "padding:4px;vertical-align:top}table{border-collapse:collapse;width:100%}</style></head><body>"
+            f"<h1>What changed for culture</h1><table><tr><th>check</th><th>old</th><th>new</th></tr>{rows}</table>"
+            f"<h2>Cultural provisions</h2><table><tr><th>change</th><th>old</th><th>new</th></tr>{''.join(items)}</table>"
+            "</body></html>\n")
+
+
+FORMATS = {"json": to_json, "md": to_markdown, "html": to_html}
