@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", "-f", choices=["json", "md", "html"], default="json")
     c.add_argument("-o", "--output", help="write here instead of stdout (atomically)")
 
+    pr = sub.add_parser("precedents", help="precedent clauses for every check the agreement misses")
+    pr.add_argument("file")
+    pr.add_argument("--format", "-f", choices=["json", "md"], default="md")
+    pr.add_argument("-n", type=int, default=3, help="precedents per check")
+
     b = sub.add_parser("batch", help="analyse many agreements into a resumable store and tables")
     b.add_argument("inputs", nargs="+", help="files, folders and globs")
     b.add_argument("--out", required=True, type=Path, help="output folder (store.sqlite, reports/, tables/)")
@@ -121,6 +126,13 @@ def main(argv: list[str] | None = None) -> int:
             return _evaluate(args)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "precedents":
+            from analyser.pipeline import analyse
+            from analyser.precedents import propose, to_markdown
+
+            result = propose(analyse(args.file), per_check=args.n)
+            sys.stdout.write(to_markdown(result) if args.format == "md" else json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+            return 0
         if args.command == "compare":
             from analyser.compare import FORMATS, compare
             from analyser.pipeline import analyse
