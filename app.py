@@ -198,6 +198,67 @@ def screen_page() -> None:
     scorecard(report)
     document_view(report, data if doc.format == "pdf" else None)
     downloads(report, data)
+    precedents_page(report)
+
+
+def _uploaded_report(label: str, key: str):
+    upload = st.file_uploader(label, type=["pdf", "docx", "html", "htm", "txt", "md", "xml"], key=key)
+    if upload is None:
+        return None
+    data = upload.getvalue()
+    try:
+        return analyse_bytes(hashlib.sha256(data).hexdigest(), upload.name, data)
+    except AnalyserError as exc:
+        st.error(t("error", name=upload.name, reason=exc.reason))
+        return None
+
+
+def compare_page() -> None:
+    """Two drafts side by side: what changed for culture, and the checks that moved."""
+    from analyser.compare import compare
+
+    left, right = st.columns(2)
+    with left:
+        old = _uploaded_report(t("old_draft"), "old_upload")
+    with right:
+        new = _uploaded_report(t("new_draft"), "new_upload")
+    if old is None or new is None:
+        return
+    result = compare(old, new)
+    rows = "".join(
+        f"<tr><td><b>{cid}</b></td><td>{escape(status_label(c['old']))}</td><td>{escape(status_label(c['new']))}</td>"
+        f"<td>{'⚠️' if c['changed'] else ''}</td></tr>" for cid, c in result["checks"].items())
+    st.markdown(f"<table class='compare-checks'><tr><th>{t('check')}</th><th>{t('old_draft')}</th>"
+                f"<th>{t('new_draft')}</th><th></th></tr>{rows}</table>", unsafe_allow_html=True)
+    if not result["changes"]:
+        st.info(t("no_changes"))
+    colours = {"removed": "#ffcdd2", "weakened": "#ffe0b2", "added": "#c8e6c9", "strengthened": "#dcedc8",
+               "reworded": "#e3f2fd", "renumbered": "#f5f5f5"}
+    for ch in result["changes"]:
+        with st.container(border=True):
+            st.markdown(f"<span class='change' data-kind='{ch['kind']}' style='background:{colours[ch['kind']]};"
+                        f"padding:2px 8px;border-radius:6px'><b>{escape(ch['kind'])}</b></span> "
+                        f"`{ch['label']}` · {escape(ch['detail'])}", unsafe_allow_html=True)
+            a, b = st.columns(2)
+            for col, side in ((a, ch["old"]), (b, ch["new"])):
+                with col:
+                    if side:
+                        st.caption(side["heading"])
+                        st.markdown(f"<div style='white-space:pre-wrap;background:{colours[ch['kind']]}55'>"
+                                    f"{escape(side['text'])}</div>", unsafe_allow_html=True)
+
+
+def precedents_page(report) -> None:
+    from analyser.precedents import propose
+
+    result = propose(report)
+    st.subheader(t("precedents"))
+    for cid, gap in result["gaps"].items():
+        with st.expander(f"{cid} · {status_label(gap['status'])} · {gap['question']}"):
+            for p in gap["precedents"]:
+                st.markdown(f"**{escape(p['agreement'])}** ({p['year']}, {p['language']}), {escape(p['article'])}  \n"
+                            f"_{escape(p['why'])}_")
+                st.markdown("> " + escape(" ".join(p["text"].split())[:900]))
 
 
 def stats_page() -> None:
@@ -222,9 +283,11 @@ def main() -> None:
         st.selectbox("Language · Langue · Idioma", ["en", "fr", "es"], key="ui_lang",
                      format_func=lambda code: {"en": "English", "fr": "Français", "es": "Español"}[code])
     st.title(t("title"))
-    screen, stats = st.tabs([t("page_screen"), t("page_stats")])
+    screen, drafts, stats = st.tabs([t("page_screen"), t("page_compare"), t("page_stats")])
     with screen:
         screen_page()
+    with drafts:
+        compare_page()
     with stats:
         stats_page()
 

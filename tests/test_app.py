@@ -58,3 +58,11 @@ def test_spanish_interface_strings():
     at = _app()
     at.selectbox(key="ui_lang").select("es").run()
     assert at.title[0].value == "La cultura en los acuerdos comerciales"
+
+
+def test_precedents_follow_the_scorecard():
+    at = _app()
+    at.selectbox(key="sample").select("Canada - Peru FTA (ToTA XML, 2008)").run()
+    assert "Precedent clauses for the gaps" in [s.value for s in at.subheader]
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("G1 · missing") for label in labels)
