@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages even when OCRmyPDF is installed")
     a.add_argument("--timeout", type=float, default=900, help="give up on a document after this many seconds (default 900)")
     a.add_argument("--model", action="store_true", help="add the learned layer (models/textcat-bow) to the rules")
+    a.add_argument("--model-dir", default=None, help="add this trained model folder (either backend) to the rules")
 
     c = sub.add_parser("compare", help="what changed for culture between two versions of an agreement")
     c.add_argument("old")
@@ -65,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
 
     tr = sub.add_parser("train", help="train the learned layer from corpora/annotations (seeded)")
     tr.add_argument("--out", type=Path, default=None, help="model folder (default models/textcat-bow)")
+    tr.add_argument("--backend", choices=["spacy", "transformers"], default="spacy",
+                    help="spacy (default, light) or transformers (fine-tunes the local checkpoint given by --base)")
+    tr.add_argument("--base", type=Path, default=None, help="local Hugging Face checkpoint folder (transformers backend)")
+    tr.add_argument("--epochs", type=int, default=None)
 
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
     e.add_argument("--split", default="test", help="which split of corpora/annotations/splits.json (seed, dev, dev2, test, all)")
@@ -82,7 +87,8 @@ def _analyse(args: argparse.Namespace) -> int:
     if args.format == "pdf" and not args.output:
         raise AnalyserError(args.file, "--format pdf writes a file: give it with -o OUT.pdf")
     report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
-                     pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout, use_model=args.model)
+                     pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout,
+                     use_model=args.model_dir or args.model)
     text = render(report, args.format)
     if args.output:
         try:
@@ -145,9 +151,14 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.write(text)
             return 0
         if args.command == "train":
-            from analyser.train import MODEL_DIR, train
+            from analyser.train import MODEL_DIR, train, train_hf
 
-            meta = train(args.out or MODEL_DIR)
+            if args.backend == "transformers":
+                if not args.base:
+                    raise AnalyserError("--base", "the transformers backend needs --base DIR (a local checkpoint)")
+                meta = train_hf(args.base, args.out or MODEL_DIR.parent / "transformers", epochs=args.epochs or 3)
+            else:
+                meta = train(args.out or MODEL_DIR, epochs=args.epochs or 12)
             print(json.dumps(meta, indent=1))
             return 0
         if args.command == "stats":

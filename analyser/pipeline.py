@@ -16,7 +16,7 @@ from analyser.model import Document, Report
 
 def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid",
             pdf_engine: str = "pdfium", ocr: bool = True, timeout: float | None = None,
-            use_model: bool = False) -> Report:
+            use_model: bool | str = False) -> Report:
     """Analyse one agreement file. Raises AnalyserError (one-line reason) on bad input, and when
     `timeout` seconds pass (main thread only: the CLI and the batch workers set it)."""
     with time_limit(timeout, str(path)):

@@ -34,8 +34,8 @@ def _norm(s: str) -> str:
     return " ".join(fold(s).split())
 
 
-def provision_examples(files: list[Path]) -> list[tuple[str, dict[str, float], str, str]]:
-    """(folded text, cats, treaty, article id) for every net-flagged provision of these agreements."""
+def provision_examples(files: list[Path], folded: bool = True) -> list[tuple[str, dict[str, float], str, str]]:
+    """(text, cats, treaty, article id) for every net-flagged provision of these agreements."""
     from analyser import ingest, language, structure
     from analyser.classify.model import passes_net
 
@@ -57,7 +57,7 @@ def provision_examples(files: list[Path]) -> list[tuple[str, dict[str, float], s
                 if not passes_net(p.text):
                     continue
                 cats = {lab: float(lab in art_labels and i in holders) for lab in LABELS}
-                out.append((fold(p.text), cats, gold["treaty"], art))
+                out.append((fold(p.text) if folded else p.text, cats, gold["treaty"], art))
     return out
 
 
@@ -137,3 +137,13 @@ def _f1(pairs: list[tuple[bool, bool]]) -> float:
     fp = sum(1 for p, g in pairs if p and not g)
     fn = sum(1 for p, g in pairs if g and not p)
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def train_hf(base: Path, out: Path, annotations: Path = ANNOTATIONS, epochs: int = 3,
+             splits: tuple[str, ...] = TRAIN_SPLITS, max_steps: int | None = None) -> dict[str, Any]:
+    """The transformers backend on the same examples (original casing: checkpoints have their own tokenizers)."""
+    from analyser.classify.hf import train_transformers
+
+    files = [f for s in splits for f in annotation_files(s, annotations)]
+    examples = [(text, cats) for text, cats, _, _ in provision_examples(files, folded=False)]
+    return train_transformers(base, out, examples, epochs=epochs, seed=SEED, max_steps=max_steps)

@@ -20,13 +20,14 @@ class Classifier(Protocol):
         ...
 
 
-def layers(use_model: bool) -> list[Classifier]:
-    """The rule layer, plus the learned layer when asked for (it must be trained: no fall-back)."""
+def layers(use_model: bool | str) -> list[Classifier]:
+    """The rule layer, plus the learned layer when asked for (it must be trained: no fall-back).
+    `use_model` may name a model folder; its meta.json says which backend loads it."""
     out: list[Classifier] = [default_classifier()]
     if use_model:
-        from analyser.classify.model import default_model
+        from analyser.classify.model import default_model, load_model
 
-        out.append(default_model())
+        out.append(default_model() if use_model is True else load_model(use_model))
     return out
 
 

@@ -82,3 +82,15 @@ class ModelClassifier:
 @lru_cache(maxsize=1)
 def default_model() -> ModelClassifier:
     return ModelClassifier()
+
+
+@lru_cache(maxsize=4)
+def load_model(model_dir: str):
+    """A trained model folder of either backend (meta.json says which)."""
+    path = Path(model_dir)
+    meta = path / "meta.json"
+    if meta.exists() and json.loads(meta.read_text(encoding="utf-8")).get("backend") == "transformers":
+        from analyser.classify.hf import TransformersClassifier
+
+        return TransformersClassifier(path)
+    return ModelClassifier(path)

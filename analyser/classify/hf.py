@@ -1,0 +1,117 @@
+"""The transformers backend of the learned layer: fine-tune or load any local Hugging Face
+checkpoint (a legal BERT an institution keeps, say) as a multi-label classifier over the
+codebook's labels. Never downloads: every load is `local_files_only` with the hub switched off.
+
+Install with `pip install -e '.[transformers]'` (CPU torch). Train with
+`analyser train --backend transformers --base DIR`; the result is a folder with the model, its
+tokenizer and meta.json (backend, labels, thresholds), loaded like the default model.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+from analyser.classify.model import DEFAULT_ATTRIBUTES, _SENTENCE, passes_net
+from analyser.errors import AnalyserError
+from analyser.model import LABELS, Evidence, Finding, Provision
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a missing local file must fail, never fetch
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+MAX_LENGTH = 256
+
+
+def _imports():
+    try:
+        import torch
+        import transformers
+    except ImportError:
+        raise SystemExit("the transformers backend needs its extra: pip install -e '.[transformers]'") from None
+    return torch, transformers
+
+
+def train_transformers(base: Path, out: Path, examples: list[tuple[str, dict[str, float]]], epochs: int = 3,
+                       seed: int = 0, batch_size: int = 8, lr: float = 5e-5, max_steps: int | None = None) -> dict[str, Any]:
+    """Fine-tune the local checkpoint `base` on (text, cats) examples; save to `out`."""
+    torch, transformers = _imports()
+    if not (base / "config.json").exists():
+        raise AnalyserError(str(base), "not a local Hugging Face checkpoint (no config.json)")
+    torch.manual_seed(seed)
+    random.seed(seed)
+    tokenizer = transformers.AutoTokenizer.from_pretrained(base, local_files_only=True)
+    model = transformers.AutoModelForSequenceClassification.from_pretrained(
+        base, local_files_only=True, num_labels=len(LABELS), problem_type="multi_label_classification",
+        id2label=dict(enumerate(LABELS)), label2id={lab: i for i, lab in enumerate(LABELS)},
+        ignore_mismatched_sizes=True)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    model.train()
+    steps = 0
+    order = list(range(len(examples)))
+    for _ in range(epochs):
+        random.shuffle(order)
+        for start in range(0, len(order), batch_size):
+            batch = [examples[i] for i in order[start:start + batch_size]]
+            enc = tokenizer([t for t, _ in batch], truncation=True, max_length=MAX_LENGTH, padding=True, return_tensors="pt")
+            labels = torch.tensor([[c[lab] for lab in LABELS] for _, c in batch], dtype=torch.float)
+            loss = model(**enc, labels=labels).loss
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            steps += 1
+            if max_steps and steps >= max_steps:
+                break
+        if max_steps and steps >= max_steps:
+            break
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    meta = {"backend": "transformers", "base": str(base), "labels": list(LABELS), "thresholds": {lab: 0.5 for lab in LABELS},
+            "examples": len(examples), "steps": steps, "epochs": epochs, "seed": seed}
+    (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    return meta
+
+
+class TransformersClassifier:
+    name = "model"
+
+    def __init__(self, model_dir: Path) -> None:
+        torch, transformers = _imports()
+        meta_path = model_dir / "meta.json"
+        if not meta_path.exists():
+            raise AnalyserError(str(model_dir), "no trained model here: run `analyser train --backend transformers`")
+        self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        self.thresholds = {k: float(v) for k, v in self.meta["thresholds"].items()}
+        self.torch = torch
+        self.tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+        self.model = transformers.AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True)
+        self.model.eval()
+        self.layer = f"model:transformers@{model_dir.name}"
+
+    def scores_many(self, texts: list[str]) -> list[dict[str, float]]:
+        with self.torch.no_grad():
+            enc = self.tokenizer(texts, truncation=True, max_length=MAX_LENGTH, padding=True, return_tensors="pt")
+            probs = self.torch.sigmoid(self.model(**enc).logits).tolist()
+        return [dict(zip(LABELS, row)) for row in probs]
+
+    def scores(self, text: str) -> dict[str, float]:
+        return self.scores_many([text])[0]
+
+    def classify(self, provision: Provision) -> list[Finding]:
+        if not passes_net(provision.text):
+            return []
+        findings = []
+        for label, score in self.scores(provision.text).items():
+            if score >= self.thresholds.get(label, 1.01):
+                findings.append(Finding(label=label, score=float(score), layer=self.layer,
+                                        evidence=[self._best_sentence(provision.text, label)],
+                                        attributes=dict(DEFAULT_ATTRIBUTES.get(label, {}))))
+        return findings
+
+    def _best_sentence(self, text: str, label: str) -> Evidence:
+        spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()] or [(0, len(text))]
+        scores = self.scores_many([text[s:e] for s, e in spans])
+        (s, e), _ = max(zip(spans, scores), key=lambda se: se[1][label])
+        lead, trail = len(text[s:e]) - len(text[s:e].lstrip()), len(text[s:e]) - len(text[s:e].rstrip())
+        return Evidence(start=s + lead, end=e - trail, text=text[s + lead:e - trail])
