@@ -58,7 +58,8 @@ def test_streamlit_app_offline(tmp_path):
 
 def test_imports_reach_no_model_hub(tmp_path):
     modules = ["analyser", "analyser.cli", "analyser.batch", "analyser.stats", "analyser.pageview", "analyser.report.pdf",
-               "analyser.ingest.docx", "analyser.ingest.html", "analyser.ingest.pdf", "analyser.language"]
+               "analyser.ingest.docx", "analyser.ingest.html", "analyser.ingest.pdf", "analyser.language",
+               "analyser.classify.model", "analyser.classify.hf", "transformers", "torch"]
     code = "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules) + \
            "from analyser.classify.rules import default_classifier; default_classifier().matcher('fr')\n" \
            "from analyser.language import engine; engine('py3langid'); engine('langdetect')\n"
