@@ -139,7 +139,7 @@ def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: 
             store.add_failure(f"unreadable:{f}", str(f), "cannot read file")
             continue
         state = known.get(sha)
-        if state == "done" or (state == "failed" and not retry_failed):
+        if state in ("done", "queued") or (state == "failed" and not retry_failed):
             skipped += 1
             continue
         known[sha] = "queued"  # the same content twice in one run is analysed once

@@ -134,7 +134,8 @@ def assign(doc: Document, override: str | None = None, engine_name: str = "py3la
             p.language = plang
             others[plang] += 1
         else:
-            p.language = eng.detect_supported(p.text)
+            guess = eng.detect_supported(p.text)
+            p.language = guess if guess in SUPPORTED else lang
     if others:
         listed = ", ".join(f"{n} in {k!r}" for k, n in others.most_common())
         doc.warnings.append(f"provisions in unsupported languages were not analysed: {listed}")

@@ -64,7 +64,7 @@ def resolve_cross_references(doc: Document) -> None:
             continue
         pattern = re.compile(xref["pattern"], re.I)
         for p in doc.provisions:
-            if p.language not in SUPPORTED or any(f.label == xref["label"] for f in p.findings):
+            if p.language not in SUPPORTED or p.kind == "footnote" or any(f.label == xref["label"] for f in p.findings):
                 continue
             for m in pattern.finditer(p.text):
                 target = cited.get(m.group("ref").rstrip(".").lower())

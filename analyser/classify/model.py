@@ -44,7 +44,7 @@ class ModelClassifier:
 
         meta_path = model_dir / "meta.json"
         if not meta_path.exists():
-            raise AnalyserError(str(model_dir), "no trained model here: run `analyser train`, or analyse with --no-model")
+            raise AnalyserError(str(model_dir), "no trained model here: run `analyser train`, or analyse without --model")
         self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
         self.thresholds = {k: float(v) for k, v in self.meta["thresholds"].items()}
         self.nlp = spacy.load(model_dir / "pipeline")

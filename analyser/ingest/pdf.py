@@ -235,9 +235,10 @@ def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
     import pypdfium2 as pdfium
 
     pdf = _open_pdfium(data, path)
-    if len(pdf) > MAX_PAGES:
+    n_pages = len(pdf)
+    if n_pages > MAX_PAGES:
         pdf.close()
-        raise AnalyserError(path, f"too many pages ({len(pdf)} > {MAX_PAGES}); split the file")
+        raise AnalyserError(path, f"too many pages ({n_pages} > {MAX_PAGES}); split the file")
     pages = []
     opened: list[Any] = []
     for i in range(len(pdf)):
