@@ -27,7 +27,6 @@ TRAIN_SPLITS = ("seed", "dev", "train")
 THRESHOLD_SPLIT = "dev2"
 SEED = 0
 EPOCHS = 12
-NEGATIVE_SHARE = 1.0  # keep every net-flagged negative: they are the hard ones
 
 
 def _norm(s: str) -> str:

@@ -23,20 +23,14 @@ def _canada_peru_articles(count=6):
 
 def _track(paragraph, inserted: str, deleted: str) -> None:
     """Add a tracked insertion and a tracked deletion to a paragraph, as Word writes them."""
-    ins = paragraph._p.makeelement(qn("w:ins"), {qn("w:id"): "1", qn("w:author"): "Negotiator"})
-    run = paragraph._p.makeelement(qn("w:r"), {})
-    t = run.makeelement(qn("w:t"), {})
-    t.text = inserted
-    run.append(t)
-    ins.append(run)
-    paragraph._p.append(ins)
-    dele = paragraph._p.makeelement(qn("w:del"), {qn("w:id"): "2", qn("w:author"): "Negotiator"})
-    drun = paragraph._p.makeelement(qn("w:r"), {})
-    dt = drun.makeelement(qn("w:delText"), {})
-    dt.text = deleted
-    drun.append(dt)
-    dele.append(drun)
-    paragraph._p.append(dele)
+    for wrapper, text_tag, text, rev in (("w:ins", "w:t", inserted, "1"), ("w:del", "w:delText", deleted, "2")):
+        change = paragraph._p.makeelement(qn(wrapper), {qn("w:id"): rev, qn("w:author"): "Negotiator"})
+        run = paragraph._p.makeelement(qn("w:r"), {})
+        node = run.makeelement(qn(text_tag), {})
+        node.text = text
+        run.append(node)
+        change.append(run)
+        paragraph._p.append(change)
 
 
 def test_docx_draft_with_headings_numbering_and_tracked_changes(tmp_path):

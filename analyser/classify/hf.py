@@ -14,9 +14,9 @@ import random
 from pathlib import Path
 from typing import Any
 
-from analyser.classify.model import DEFAULT_ATTRIBUTES, _SENTENCE, passes_net
+from analyser.classify.model import model_findings
 from analyser.errors import AnalyserError
-from analyser.model import LABELS, Evidence, Finding, Provision
+from analyser.model import LABELS, Finding, Provision
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a missing local file must fail, never fetch
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -99,19 +99,4 @@ class TransformersClassifier:
         return self.scores_many([text])[0]
 
     def classify(self, provision: Provision) -> list[Finding]:
-        if not passes_net(provision.text):
-            return []
-        findings = []
-        for label, score in self.scores(provision.text).items():
-            if score >= self.thresholds.get(label, 1.01):
-                findings.append(Finding(label=label, score=float(score), layer=self.layer,
-                                        evidence=[self._best_sentence(provision.text, label)],
-                                        attributes=dict(DEFAULT_ATTRIBUTES.get(label, {}))))
-        return findings
-
-    def _best_sentence(self, text: str, label: str) -> Evidence:
-        spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()] or [(0, len(text))]
-        scores = self.scores_many([text[s:e] for s, e in spans])
-        (s, e), _ = max(zip(spans, scores), key=lambda se: se[1][label])
-        lead, trail = len(text[s:e]) - len(text[s:e].lstrip()), len(text[s:e]) - len(text[s:e].rstrip())
-        return Evidence(start=s + lead, end=e - trail, text=text[s + lead:e - trail])
+        return model_findings(self, provision)

@@ -50,33 +50,35 @@ class ModelClassifier:
         self.nlp = spacy.load(model_dir / "pipeline")
         self.layer = f"model:textcat-bow@{model_dir.name}"
 
-    @property
-    def active(self) -> bool:
-        return any(t <= 1.0 for t in self.thresholds.values())
+    def scores_many(self, texts: list[str]) -> list[dict[str, float]]:
+        return [dict(doc.cats) for doc in self.nlp.pipe(fold(t) for t in texts)]
 
     def scores(self, text: str) -> dict[str, float]:
-        return dict(self.nlp(fold(text)).cats)
+        return self.scores_many([text])[0]
 
     def classify(self, provision: Provision) -> list[Finding]:
-        if not passes_net(provision.text):
-            return []
-        cats = self.scores(provision.text)
-        findings = []
-        for label, score in cats.items():
-            if score < self.thresholds.get(label, 1.01):
-                continue
-            findings.append(Finding(label=label, score=float(score), layer=self.layer,
-                                    evidence=[self._best_sentence(provision.text, label)],
-                                    attributes=dict(DEFAULT_ATTRIBUTES.get(label, {}))))
-        return findings
+        return model_findings(self, provision)
 
-    def _best_sentence(self, text: str, label: str) -> Evidence:
-        spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()] or [(0, len(text))]
-        docs = self.nlp.pipe(fold(text[s:e]) for s, e in spans)
-        (s, e), _ = max(zip(spans, docs), key=lambda sd: sd[1].cats.get(label, 0.0))
-        lead = len(text[s:e]) - len(text[s:e].lstrip())
-        trail = len(text[s:e]) - len(text[s:e].rstrip())
-        return Evidence(start=s + lead, end=e - trail, text=text[s + lead:e - trail])
+
+def model_findings(model, provision: Provision) -> list[Finding]:
+    """Findings of a learned layer (either backend: `scores_many`, `thresholds`, `layer`); a
+    model-only finding cites the sentence the model scores highest for its label."""
+    if not passes_net(provision.text):
+        return []
+    text = provision.text
+    wanted = {lab: s for lab, s in model.scores(text).items() if s >= model.thresholds.get(lab, 1.01)}
+    if not wanted:
+        return []
+    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()] or [(0, len(text))]
+    sentence_scores = model.scores_many([text[s:e] for s, e in spans])  # once, for every label
+    findings = []
+    for label, score in wanted.items():
+        (s, e), _ = max(zip(spans, sentence_scores), key=lambda pair: pair[1].get(label, 0.0))
+        lead, trail = len(text[s:e]) - len(text[s:e].lstrip()), len(text[s:e]) - len(text[s:e].rstrip())
+        evidence = Evidence(start=s + lead, end=e - trail, text=text[s + lead:e - trail])
+        findings.append(Finding(label=label, score=float(score), layer=model.layer, evidence=[evidence],
+                                attributes=dict(DEFAULT_ATTRIBUTES.get(label, {}))))
+    return findings
 
 
 @lru_cache(maxsize=1)

@@ -29,18 +29,6 @@ _NOT_YET = (
 )
 
 
-def register(backend: Backend, first: bool = True) -> None:
-    """Add a backend (e.g. PDF, DOCX) ahead of the text fall-back."""
-    BACKENDS.insert(0 if first else len(BACKENDS) - 1, backend)
-
-
-def detect(head: bytes, suffix: str) -> Backend | None:
-    for backend in BACKENDS:
-        if backend.sniff(head, suffix):
-            return backend
-    return None
-
-
 def load(path: str | Path, pdf_engine: str = "pdfium", ocr: bool = True) -> SourceDocument:
     p = Path(path)
     name = str(path)
