@@ -26,7 +26,8 @@ def test_upload_pdf_scorecard_highlight_screenshot_and_no_outside_requests(tmp_p
         # the rendered page carries the highlighted finding (drawn at its boxes) and says so
         caption = WebDriverWait(driver, 60).until(EC.visibility_of_element_located(
             (By.XPATH, "//*[contains(text(), 'Page 3 · 2 highlights')]")))
-        image = driver.find_element(By.CSS_SELECTOR, "[data-testid='stImage'] img")
+        image = WebDriverWait(driver, 60).until(EC.visibility_of_element_located(
+            (By.CSS_SELECTOR, "[data-testid='stImage'] img")))  # the page image loads after its caption
         assert caption.is_displayed() and image.is_displayed() and image.size["width"] > 300
         shot = tmp_path / "ui-afcfta.png"
         driver.save_screenshot(str(shot))
