@@ -221,7 +221,7 @@ class RuleClassifier:
                 near = _near(anchor, by_group.get(cond.group, []), cond.window)
                 if near:
                     support.append(min(near, key=lambda c: _distance(anchor, c)))
-                elif not (cond.or_heading and cond.or_heading.search(_article_title(provision))):
+                elif not (cond.or_heading and cond.or_heading.search(provision.heading)):
                     break
             else:
                 if any(_near(anchor, by_group.get(c.group, []), c.window) for c in rule.none_of):
