@@ -72,11 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--epochs", type=int, default=None)
 
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
-    e.add_argument("--split", default="test", help="which split of corpora/annotations/splits.json (seed, dev, dev2, test, all)")
+    e.add_argument("--split", default="test", help="a split of corpora/annotations/splits.json (seed, dev, dev2, dev3, train, test), all, or tuning (all but test)")
     e.add_argument("--annotations", type=Path, default=None, help="folder of annotation JSON files")
     e.add_argument("--tota", type=Path, default=None, help="folder holding the ToTA XML files")
     e.add_argument("--errors", action="store_true", help="list every disagreement")
-    e.add_argument("--model", action="store_true", help="add the learned layer to the rules")
+    e.add_argument("--layers", choices=["rules", "model", "combined"], default="rules",
+                   help="score the rules, the learned layer alone, or both combined")
     return parser
 
 
@@ -117,7 +118,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from analyser.evaluate import main as evaluate_main
 
     return evaluate_main(split=args.split, annotations=args.annotations, tota=args.tota, show_errors=args.errors,
-                         use_model=args.model)
+                         layers=args.layers)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,11 +13,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyser.errors import AnalyserError
 from analyser.model import CHECK_IDS, LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATIONS = ROOT / "corpora" / "annotations"
 SPLITS = ANNOTATIONS / "splits.json"
+SPLIT_DIRS = ("seed", "dev3", "test", "train")  # sub-folders of ANNOTATIONS holding split files
 
 
 TOTA_DIRS = (ROOT / "corpora" / "tota", ROOT.parent / "shared" / "corpora" / "tota")
@@ -72,24 +74,34 @@ def load_gold(path: Path) -> dict:
 
 
 def annotation_files(split: str, annotations: Path) -> list[Path]:
-    splits = json.loads((annotations / "splits.json").read_text(encoding="utf-8"))
-    names = [n for part in splits["splits"] for n in splits["splits"][part]] if split == "all" else splits["splits"][split]
+    """`all` is every split; `tuning` is every split except the held-back `test`."""
+    splits = json.loads((annotations / "splits.json").read_text(encoding="utf-8"))["splits"]
+    if split not in (*splits, "all", "tuning"):
+        raise AnalyserError(str(annotations / "splits.json"), f"no split {split!r}; choose from {', '.join([*splits, 'all', 'tuning'])}")
+    parts = {"all": list(splits), "tuning": [p for p in splits if p != "test"]}.get(split, [split])
+    names = [n for part in parts for n in splits[part]]
     files = []
     for name in names:
-        for cand in (annotations / f"{name}.json", *(annotations / sub / f"{name}.json" for sub in ("seed", "test2", "train"))):
+        for cand in (annotations / f"{name}.json", *(annotations / sub / f"{name}.json" for sub in SPLIT_DIRS)):
             if cand.exists():
                 files.append(cand)
                 break
     return files
 
 
-def score(files: list[Path], tota: Path | None = None, scores: Scores | None = None, use_model: bool = False) -> Scores:
+LAYERS = {"rules": (False, True), "model": (True, False), "combined": (True, True)}  # (use_model, rules)
+
+
+def score(files: list[Path], tota: Path | None = None, scores: Scores | None = None, layers: str = "rules") -> Scores:
+    """Article-level scores and check accuracy of one layer setting: the rules, the learned
+    layer alone (at its solo thresholds), or both combined."""
     from analyser.pipeline import analyse
 
+    use_model, rules = LAYERS[layers]
     scores = scores or Scores()
     for f in files:
         gold = load_gold(f)
-        report = analyse(tota_path(gold["treaty"], tota), use_model=use_model)
+        report = analyse(tota_path(gold["treaty"], tota), use_model=use_model, rules=rules)
         predicted: dict[str, set[str]] = defaultdict(set)
         evidence: dict[tuple[str, str], str] = {}
         for p in report.document.provisions:
@@ -138,14 +150,14 @@ def format_scores(s: Scores, title: str) -> str:
 
 
 def main(split: str = "test", annotations: Path | None = None, tota: Path | None = None, show_errors: bool = False,
-         use_model: bool = False) -> int:
+         layers: str = "rules") -> int:
     annotations = annotations or ANNOTATIONS
     files = annotation_files(split, annotations)
     if not files:
         print(f"no annotation files for split {split!r} in {annotations}", file=sys.stderr)
         return 2
-    s = score(files, tota, use_model=use_model)
-    print(format_scores(s, f"split {split}" + (" (rules + model)" if use_model else " (rules)")))
+    s = score(files, tota, layers=layers)
+    print(format_scores(s, f"split {split} ({layers})"))
     for lang, ls in sorted(s.by_language.items()):
         print(format_scores(ls, f"split {split}, language {lang}"))
     if show_errors:

@@ -21,3 +21,20 @@ def test_seed_split_scores():
     assert scores.checks_total == 8 * scores.agreements
     text = evaluate.format_scores(scores, "seed")
     assert "check accuracy" in text and "convention_reference" in text
+
+
+def test_splits_resolve_to_files_and_test_stays_out_of_tuning():
+    annotations = CORPORA / "annotations"
+    test = {f.name for f in evaluate.annotation_files("test", annotations)}
+    tuning = {f.name for f in evaluate.annotation_files("tuning", annotations)}
+    everything = {f.name for f in evaluate.annotation_files("all", annotations)}
+    assert len(test) == 40 and not test & tuning and test | tuning == everything
+
+
+def test_unknown_split_is_a_clear_error():
+    import pytest
+
+    from analyser.errors import AnalyserError
+
+    with pytest.raises(AnalyserError, match="no split 'tset'"):
+        evaluate.annotation_files("tset", CORPORA / "annotations")
