@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from analyser.store import Store
 
 SUFFIXES = {".xml", ".pdf", ".txt", ".md", ".docx", ".html", ".htm"}
 DOCUMENT_TIMEOUT_S = 900  # a document that takes longer is recorded as failed, the batch goes on
+CRASHED = "worker process died while analysing this file (out of memory or a crash in a library)"
 
 
 def collect(inputs: list[str]) -> list[Path]:
@@ -94,6 +96,12 @@ class LocalExecutor:
         done, rest = wait(pending, return_when=FIRST_COMPLETED)
         return set(done), set(rest)
 
+    def restart(self) -> None:
+        """A worker that dies (killed for memory, a segfault in a PDF library) breaks the whole
+        pool; start a fresh one."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers)
+
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
 
@@ -119,6 +127,9 @@ class DaskExecutor:
 
         result = dask_wait(list(pending), return_when="FIRST_COMPLETED")
         return set(result.done), set(result.not_done)
+
+    def restart(self) -> None:
+        pass  # Dask reschedules work from a lost worker itself
 
     def close(self) -> None:
         self.client.close()
@@ -149,17 +160,33 @@ def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: 
     bar = _progress(len(todo), progress)
     pool = DaskExecutor(executor) if executor and executor.startswith("dask://") else LocalExecutor(
         workers or os.cpu_count() or 1)
+    inflight: dict[Any, tuple[str, str]] = {}
+
+    def submit(item: tuple[str, str]) -> None:
+        inflight[pool.submit(*item, str(reports_dir))] = item
+
     try:
-        pending: set = set()
         queue = iter(todo)
         for item in queue:  # keep at most 2 x workers in flight: a kill loses little
-            pending.add(pool.submit(*item, str(reports_dir)))
-            if len(pending) >= 2 * pool.workers:
+            submit(item)
+            if len(inflight) >= 2 * pool.workers:
                 break
-        while pending:
-            finished, pending = pool.wait(pending)
+        while inflight:
+            finished, _ = pool.wait(set(inflight))
+            results, suspects = [], []
             for fut in finished:
-                result = fut.result()
+                item = inflight.pop(fut)
+                try:
+                    results.append(fut.result())
+                except BrokenProcessPool:
+                    suspects.append(item)  # this file, or another one in flight, killed its worker
+                except Exception as exc:  # noqa: BLE001  (e.g. a lost Dask worker)
+                    results.append({"path": item[0], "sha256": item[1], "error": f"worker failed: {exc}"})
+            if suspects:
+                suspects += [inflight.pop(f) for f in list(inflight)]  # the broken pool fails them all
+                pool.restart()
+                results += [_alone(pool, item, str(reports_dir)) for item in suspects]
+            for result in results:
                 if "error" in result:
                     store.add_failure(result["sha256"], result["path"], result["error"])
                     failed += 1
@@ -169,14 +196,25 @@ def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: 
                     done += 1
                     pages += result["pages"]
                 bar.update(1, pages, time.perf_counter() - start)
+            while len(inflight) < 2 * pool.workers:
                 nxt = next(queue, None)
-                if nxt is not None:
-                    pending.add(pool.submit(*nxt, str(reports_dir)))
+                if nxt is None:
+                    break
+                submit(nxt)
     finally:
         pool.close()
         bar.close()
         store.close()
     return Summary(total=len(files), skipped=skipped, done=done, failed=failed, seconds=time.perf_counter() - start)
+
+
+def _alone(pool: LocalExecutor, item: tuple[str, str], reports_dir: str) -> dict[str, Any]:
+    """Run one file of a crashed pool by itself, so only the file that kills a worker fails."""
+    try:
+        return pool.submit(*item, reports_dir).result()
+    except BrokenProcessPool:
+        pool.restart()
+        return {"path": item[0], "sha256": item[1], "error": CRASHED}
 
 
 class _progress:

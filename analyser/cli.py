@@ -83,22 +83,28 @@ def _parser() -> argparse.ArgumentParser:
 
 def _analyse(args: argparse.Namespace) -> int:
     from analyser.pipeline import analyse
-    from analyser.report import render, write_atomic
+    from analyser.report import render
 
     if args.format == "pdf" and not args.output:
         raise AnalyserError(args.file, "--format pdf writes a file: give it with -o OUT.pdf")
     report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
                      pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout,
                      use_model=args.model_dir or args.model)
-    text = render(report, args.format)
-    if args.output:
-        try:
-            write_atomic(text, args.output)
-        except OSError as exc:
-            raise AnalyserError(args.output, f"cannot write output ({exc.strerror})") from None
-    else:
-        sys.stdout.write(text)
+    _emit(render(report, args.format), args.output)
     return 0
+
+
+def _emit(text: str, output: str | None) -> None:
+    """The output file (written atomically), or stdout."""
+    from analyser.report import write_atomic
+
+    if not output:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(text, output)
+    except OSError as exc:
+        raise AnalyserError(output, f"cannot write output ({exc.strerror})") from None
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -143,13 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "compare":
             from analyser.compare import FORMATS, compare
             from analyser.pipeline import analyse
-            from analyser.report import write_atomic
 
-            text = FORMATS[args.format](compare(analyse(args.old), analyse(args.new)))
-            if args.output:
-                write_atomic(text, args.output)
-            else:
-                sys.stdout.write(text)
+            _emit(FORMATS[args.format](compare(analyse(args.old), analyse(args.new))), args.output)
             return 0
         if args.command == "train":
             from analyser.train import MODEL_DIR, train, train_hf

@@ -16,11 +16,11 @@ from analyser.model import Document, Report
 
 def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid",
             pdf_engine: str = "pdfium", ocr: bool = True, timeout: float | None = None,
-            use_model: bool | str = False) -> Report:
+            use_model: bool | str = False, rules: bool = True) -> Report:
     """Analyse one agreement file. Raises AnalyserError (one-line reason) on bad input, and when
     `timeout` seconds pass (main thread only: the CLI and the batch workers set it)."""
     with time_limit(timeout, str(path)):
-        return _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model)
+        return _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model, rules)
 
 
 @contextmanager
@@ -44,19 +44,21 @@ def time_limit(seconds: float | None, path: str):
 log = logging.getLogger("analyser")
 
 
-def _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model) -> Report:
+def _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model, rules) -> Report:
     from analyser import __version__
 
     start = time.perf_counter()
     source = ingest.load(path, pdf_engine=pdf_engine, ocr=ocr)
     # Confidential drafts: INFO names a document by its hash only; the path only at DEBUG; text never.
     log.debug("analysing %s", path)
-    doc = structure.build(source)
-    language.assign(doc, override=language_override, engine_name=language_engine)
-    classify.classify(doc, classify.layers(use_model))
-    locate_evidence(doc)
-    if doc.layout is not None:
-        doc.layout.close()  # every box is known now
+    try:
+        doc = structure.build(source)
+        language.assign(doc, override=language_override, engine_name=language_engine)
+        classify.classify(doc, classify.layers(use_model, rules=rules))
+        locate_evidence(doc)
+    finally:
+        if source.layout is not None:
+            source.layout.close()  # every box is known now, or the analysis failed: free the PDF
     report = Report(document=doc, checks=checks.run(doc), analyser_version=__version__)
     log.info("document %s: %s, %d provisions, %d findings in %.2f s", doc.sha256[:12], doc.format,
              len(doc.provisions), len(report.findings), time.perf_counter() - start)

@@ -59,7 +59,7 @@ class Store:
                              json.dumps(f["attributes"], ensure_ascii=False),
                              " | ".join(e["text"] for e in f["evidence"])))
         with self.db:  # one transaction: the document is in the store whole, or not at all
-            self._forget(sha)
+            self._forget(sha, path)
             self.db.execute(
                 "INSERT INTO documents VALUES (?, ?, 'done', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (sha, path, doc.get("format"), doc.get("title"), doc.get("language"), doc.get("pages"),
@@ -71,13 +71,18 @@ class Store:
 
     def add_failure(self, sha: str, path: str, error: str) -> None:
         with self.db:
-            self._forget(sha)
+            self._forget(sha, path)
             self.db.execute("INSERT INTO documents (sha256, path, status, error, finished) VALUES (?, ?, 'failed', ?, ?)",
                             (sha, path, error, time.time()))
 
-    def _forget(self, sha: str) -> None:
-        for table in ("findings", "checks", "documents"):
-            self.db.execute(f"DELETE FROM {table} WHERE sha256 = ?", (sha,))
+    def _forget(self, sha: str, path: str) -> None:
+        """Drop this content's rows, and those of an earlier version of the same file (edited
+        since), so the tables hold each file once, as it is now."""
+        stale = [sha] + [s for (s,) in self.db.execute(
+            "SELECT sha256 FROM documents WHERE path = ? AND sha256 != ?", (path, sha))]
+        for old in stale:
+            for table in ("findings", "checks", "documents"):
+                self.db.execute(f"DELETE FROM {table} WHERE sha256 = ?", (old,))
 
     def close(self) -> None:
         self.db.close()

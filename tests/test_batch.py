@@ -122,3 +122,44 @@ def test_dask_executor_on_a_local_cluster(tmp_path):
     assert summary.done == 7 and summary.failed == 0
     assert len(_count(out, "SELECT sha256 FROM documents WHERE status = 'done'")) == 7
     assert len(list((out / "reports").glob("*.json"))) == 7
+
+
+def _work_that_kills_its_worker(path, sha, reports_dir):
+    """Stands in for a PDF library that segfaults, or the kernel killing a worker for memory."""
+    from analyser import batch
+
+    if "crash" in os.path.basename(path):
+        os._exit(139)
+    return batch.ORIGINAL_WORK(path, sha, reports_dir)
+
+
+def test_a_worker_that_dies_fails_its_file_only(tmp_path, monkeypatch):
+    from analyser import batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("pta_86.xml", "pta_123.xml", "pta_11.xml"):
+        shutil.copy(CORPORA / "tota" / name, folder / name)
+    (folder / "crash.txt").write_text("Article 1\nThe Parties shall cooperate in the field of culture.\n", encoding="utf-8")
+    monkeypatch.setattr(batch, "ORIGINAL_WORK", batch.work, raising=False)
+    monkeypatch.setattr(batch, "work", _work_that_kills_its_worker)  # forked workers inherit it
+    summary = batch.run([str(folder)], tmp_path / "out", workers=2, progress=False)
+    assert (summary.done, summary.failed) == (3, 1)
+    rows = dict(_count(tmp_path / "out", "SELECT path, COALESCE(error, status) FROM documents"))
+    assert rows[str(folder / "crash.txt")] == batch.CRASHED
+    assert sorted(v for k, v in rows.items() if not k.endswith("crash.txt")) == ["done"] * 3
+
+
+def test_an_edited_file_replaces_its_old_rows(tmp_path):
+    from analyser import batch
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    draft = folder / "draft.txt"
+    shutil.copy(CORPORA / "texts" / "en-canada-peru-fta-excerpt.txt", draft)
+    batch.run([str(folder)], out, workers=1, progress=False)
+    draft.write_text(draft.read_text(encoding="utf-8").replace("cultural industries", "fisheries"), encoding="utf-8")
+    batch.run([str(folder)], out, workers=1, progress=False)
+    docs = _count(out, "SELECT sha256, path FROM documents")
+    assert docs == [(file_hash(draft), str(draft))]
+    assert {s for (s,) in _count(out, "SELECT DISTINCT sha256 FROM findings")} <= {file_hash(draft)}

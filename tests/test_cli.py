@@ -68,3 +68,10 @@ def test_logs_name_documents_by_hash_only_unless_debug(tmp_path):
     assert "document " in res.stderr and str(SAMPLE) not in res.stderr and "Nothing in this Agreement" not in res.stderr
     res = run("--log-level", "DEBUG", "analyse", SAMPLE, "-o", tmp_path / "r.json")
     assert str(SAMPLE) in res.stderr
+
+
+@pytest.mark.parametrize("command", [("analyse", SAMPLE), ("compare", SAMPLE, SAMPLE)])
+def test_unwritable_output_is_one_line_exit_2(tmp_path, command):
+    res = run(*command, "-o", tmp_path / "no-such-folder" / "out.json")
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and "cannot write output" in res.stderr and "Traceback" not in res.stderr

@@ -78,12 +78,7 @@ class PdfLayout:
 
     def close(self) -> None:
         """Release the engine's pages and documents once no more boxes are needed."""
-        for handle in self.handle or []:
-            if isinstance(handle, tuple):
-                pdf, opened = handle
-                for obj in reversed(opened):
-                    obj.close()
-                pdf.close()
+        close_handles(self.handle or [])
         self.handle = []
 
     def pages_for(self, start: int, end: int) -> list[int]:
@@ -230,17 +225,25 @@ def _remapped(fn: Callable[[int], Any], index: list[int], missing: Any = None) -
 
 
 def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
-    import pypdfium2.raw as raw
-
-    import pypdfium2 as pdfium
-
     pdf = _open_pdfium(data, path)
     n_pages = len(pdf)
     if n_pages > MAX_PAGES:
         pdf.close()
         raise AnalyserError(path, f"too many pages ({n_pages} > {MAX_PAGES}); split the file")
-    pages = []
     opened: list[Any] = []
+    try:
+        return _pdfium_read(pdf, opened), (pdf, opened)  # open until the layout is closed: boxes are read from them
+    except BaseException:  # a time limit or a library error mid-way: free what is open
+        close_handles([(pdf, opened)])
+        raise
+
+
+def _pdfium_read(pdf: Any, opened: list[Any]) -> list[Page]:
+    import pypdfium2.raw as raw
+
+    import pypdfium2 as pdfium
+
+    pages = []
     for i in range(len(pdf)):
         try:
             page = pdf[i]
@@ -270,7 +273,7 @@ def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
             font_size = lambda j, _tp=textpage: float(raw.FPDFText_GetFontSize(_tp.raw, j))  # noqa: E731
         pages.append(Page(number=i + 1, text=text, size=tuple(page.get_size()), char_box=char_box,
                           has_images=has_images, font_size=font_size, columns=2 if gutter is not None else 1))
-    return pages, (pdf, opened)  # open until the layout is closed: boxes are read from them
+    return pages
 
 
 def pdfplumber_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
@@ -532,6 +535,15 @@ def run_ocr(data: bytes, path: str, pages: list[int]) -> bytes:
             return fh.read()
 
 
+def close_handles(handles: list[Any]) -> None:
+    for handle in handles:
+        if isinstance(handle, tuple):
+            pdf, opened = handle
+            for obj in reversed(opened):
+                obj.close()
+            pdf.close()
+
+
 class PdfBackend:
     format = "pdf"
 
@@ -546,10 +558,17 @@ class PdfBackend:
 
     def load(self, data: bytes, path: str) -> SourceDocument:
         pages, handle = ENGINES[self.engine](data, path)
+        handles = [handle]  # kept open for box look-ups; closed here if the PDF is refused
+        try:
+            return self._load(data, path, pages, handles)
+        except BaseException:
+            close_handles(handles)
+            raise
+
+    def _load(self, data: bytes, path: str, pages: list[Page], handles: list[Any]) -> SourceDocument:
         if not pages:
             raise AnalyserError(path, "PDF has no pages")
         text, layout, skipped = clean(pages)
-        handles = [handle]  # kept open for box look-ups
         warnings = []
         ocr_pages: list[int] = []
         if skipped["no_text_layer"] and self.ocr and ocr_available():
