@@ -6,8 +6,8 @@ hold one of its evidence quotes (all of them when no quote can be placed); every
 is a negative. Only provisions that pass the broad keyword net are used and classified: the
 annotators read exactly those, so the rest has no reliable negatives.
 
-Splits are by agreement (corpora/annotations/splits.json): the model trains on `seed`, `dev`
-and `train`; per-label thresholds are chosen on `dev2`; `test` is only scored. Seeded.
+Splits are by agreement (corpora/annotations/splits.json): the model trains on `seed`, `dev`,
+`dev3` and `train`; per-label thresholds are chosen on `dev2`; `test` is only scored. Seeded.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from analyser.model import LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_DIR = ROOT / "models" / "textcat-bow"
-TRAIN_SPLITS = ("seed", "dev", "train")
+TRAIN_SPLITS = ("seed", "dev", "dev3", "train")
 THRESHOLD_SPLIT = "dev2"
 SEED = 0
 EPOCHS = 12
@@ -85,10 +85,11 @@ def train(out_dir: Path = MODEL_DIR, annotations: Path = ANNOTATIONS, epochs: in
         for batch in minibatch(examples, size=32):
             nlp.update(batch, losses=losses, drop=0.1)
     seconds = time.perf_counter() - start
-    thresholds = choose_thresholds(nlp, annotations)
+    thresholds, solo_thresholds = choose_thresholds(nlp, annotations)
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir / "pipeline")
-    meta = {"labels": list(LABELS), "thresholds": thresholds, "train_splits": list(splits),
+    meta = {"labels": list(LABELS), "thresholds": thresholds, "solo_thresholds": solo_thresholds,
+            "train_splits": list(splits),
             "threshold_split": THRESHOLD_SPLIT, "agreements": len(files), "examples": len(data),
             "positives": {lab: int(sum(c[lab] for _, c, _, _ in data)) for lab in LABELS},
             "epochs": epochs, "seed": SEED, "train_seconds": round(seconds, 1)}
@@ -96,9 +97,10 @@ def train(out_dir: Path = MODEL_DIR, annotations: Path = ANNOTATIONS, epochs: in
     return meta
 
 
-def choose_thresholds(nlp, annotations: Path) -> dict[str, float]:
-    """Per label, the model threshold that maximises the combined (rules OR model) article-level
-    F1 on the threshold split; 1.01 (model off) when the model only hurts there."""
+def choose_thresholds(nlp, annotations: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """Per label, on the threshold split: the model threshold that maximises the combined (rules
+    OR model) article-level F1, 1.01 (model off) when the model only hurts there; and the one
+    that maximises the model's own F1 (0.5 when the split has no example of the label)."""
     from analyser.classify.model import passes_net
     from analyser.evaluate import load_gold
     from analyser.pipeline import analyse
@@ -119,16 +121,24 @@ def choose_thresholds(nlp, annotations: Path) -> dict[str, float]:
         for art in arts:
             for lab in LABELS:
                 rows.append((lab, lab in rule.get(art, set()), score.get((art, lab), 0.0), lab in gold["labels"].get(art, set())))
-    thresholds = {}
+    grid = [x / 20 for x in range(2, 20)]
+    thresholds, solo = {}, {}
     for lab in LABELS:
         mine = [r for r in rows if r[0] == lab]
         best_t, best_f = 1.01, _f1([(hit, g) for _, hit, _, g in mine])
-        for t in [x / 20 for x in range(4, 20)]:
+        for t in grid:
             f = _f1([(hit or s >= t, g) for _, hit, s, g in mine])
             if f > best_f + 1e-9:
                 best_t, best_f = t, f
         thresholds[lab] = best_t
-    return thresholds
+        solo_t, solo_f = 0.5, -1.0
+        if any(g for *_, g in mine):
+            for t in grid:
+                f = _f1([(s >= t, g) for _, _, s, g in mine])
+                if f > solo_f + 1e-9:
+                    solo_t, solo_f = t, f
+        solo[lab] = solo_t
+    return thresholds, solo
 
 
 def _f1(pairs: list[tuple[bool, bool]]) -> float:

@@ -19,6 +19,7 @@ def test_train_is_reproducible_and_the_model_classifies(tmp_path):
     meta_a = train(tmp_path / "a", epochs=2, splits=("seed",))
     meta_b = train(tmp_path / "b", epochs=2, splits=("seed",))
     assert meta_a["thresholds"] == meta_b["thresholds"] and meta_a["examples"] == meta_b["examples"] > 50
+    assert meta_a["solo_thresholds"] == meta_b["solo_thresholds"]
     model = ModelClassifier(tmp_path / "a")
     text = ("The Parties shall cooperate to promote cultural exchanges, audiovisual co-production and the "
             "circulation of artists between them.")
@@ -38,3 +39,21 @@ def test_missing_model_is_a_clear_error(tmp_path):
 
 def test_net():
     assert passes_net("audiovisual services") and not passes_net("customs valuation of goods")
+
+
+def test_layers_rules_model_alone_and_combined():
+    """The evaluation's three settings: the shipped model alone runs at its solo thresholds and
+    names itself as the only layer; combined keeps the rules' findings."""
+    from analyser.classify import layers
+    from analyser.pipeline import analyse
+    from conftest import SAMPLE
+
+    assert [layer.name for layer in layers(False)] == ["rules"]
+    alone = layers(True, rules=False)
+    assert [layer.name for layer in alone] == ["model"]
+    assert alone[0].thresholds == {k: float(v) for k, v in alone[0].model.meta["solo_thresholds"].items()}
+    solo = analyse(SAMPLE, use_model=True, rules=False)
+    assert solo.findings and all(f.layer.startswith("model:") for _, f in solo.findings)
+    both = analyse(SAMPLE, use_model=True)
+    rules = analyse(SAMPLE)
+    assert {(p.id, f.label) for p, f in rules.findings} <= {(p.id, f.label) for p, f in both.findings}

@@ -20,14 +20,15 @@ class Classifier(Protocol):
         ...
 
 
-def layers(use_model: bool | str) -> list[Classifier]:
+def layers(use_model: bool | str, rules: bool = True) -> list[Classifier]:
     """The rule layer, plus the learned layer when asked for (it must be trained: no fall-back).
-    `use_model` may name a model folder; its meta.json says which backend loads it."""
-    out: list[Classifier] = [default_classifier()]
+    `use_model` may name a model folder; its meta.json says which backend loads it.
+    `rules=False` leaves the learned layer alone, at its own thresholds (for evaluation)."""
+    out: list[Classifier] = [default_classifier()] if rules else []
     if use_model:
-        from analyser.classify.model import default_model, load_model
+        from analyser.classify.model import at_thresholds, default_model, load_model
 
-        out.append(default_model() if use_model is True else load_model(use_model))
+        out.append(at_thresholds(default_model() if use_model is True else load_model(use_model), solo=not rules))
     return out
 
 

@@ -60,6 +60,33 @@ class ModelClassifier:
         return model_findings(self, provision)
 
 
+class Thresholded:
+    """A learned layer seen at one set of thresholds: `thresholds` (chosen to add to the rules)
+    or `solo_thresholds` (chosen for the model alone). Shares the loaded model."""
+
+    def __init__(self, model, thresholds: dict[str, float]) -> None:
+        self.model, self.thresholds = model, thresholds
+        self.name, self.layer = model.name, model.layer
+
+    def scores_many(self, texts: list[str]) -> list[dict[str, float]]:
+        return self.model.scores_many(texts)
+
+    def scores(self, text: str) -> dict[str, float]:
+        return self.model.scores(text)
+
+    def classify(self, provision: Provision) -> list[Finding]:
+        return model_findings(self, provision)
+
+
+def at_thresholds(model, solo: bool):
+    """The model with its combined thresholds, or its solo ones (meta.json `solo_thresholds`;
+    0.5 for a model trained before they were recorded)."""
+    if not solo:
+        return model
+    solo_t = model.meta.get("solo_thresholds") or {lab: 0.5 for lab in model.thresholds}
+    return Thresholded(model, {k: float(v) for k, v in solo_t.items()})
+
+
 def model_findings(model, provision: Provision) -> list[Finding]:
     """Findings of a learned layer (either backend: `scores_many`, `thresholds`, `layer`); a
     model-only finding cites the sentence the model scores highest for its label."""
