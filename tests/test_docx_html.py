@@ -64,6 +64,25 @@ def test_docx_draft_with_headings_numbering_and_tracked_changes(tmp_path):
     assert any(h.startswith("Chapter TWENTY TWO") and "Article 2205" in h for h in headings)
 
 
+def test_docx_table_cells_are_read_in_order(tmp_path):
+    """Negotiating drafts often put clauses in tables (a schedule, or text side by side with comments)."""
+    d = docx.Document()
+    d.add_heading("Chapter Twenty-Two Exceptions", level=1)
+    d.add_paragraph("For the purposes of this Chapter, the Parties set out the following provisions:")
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Provision", "Text agreed ad referendum"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Article 2205 Cultural Industries", CULTURAL_INDUSTRIES
+    d.add_paragraph("End of the schedule.")
+    path = tmp_path / "schedule.docx"
+    d.save(path)
+
+    report = analyse(path)
+    text = report.document.text
+    assert "Provision | Text agreed ad referendum" in text
+    assert text.index("For the purposes") < text.index("cultural industries except") < text.index("End of the schedule")
+    assert report.checks["G3"].status == "met"
+
+
 def test_broken_docx(tmp_path):
     d = docx.Document()
     d.add_paragraph(CULTURAL_INDUSTRIES)

@@ -10,10 +10,15 @@ import io
 import re
 import zipfile
 import zlib
+from typing import TYPE_CHECKING
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
 from analyser.model import Block, SourceDocument
+
+if TYPE_CHECKING:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEADING_STYLE = re.compile(r"^(heading|titre|título|titulo|[uü]berschrift)\s*(\d)", re.I)
@@ -85,6 +90,39 @@ class Numbering:
         return text.strip()
 
 
+def _paragraph_text(p: Paragraph, numbering: Numbering) -> str:
+    """The paragraph as it reads, with the list label Word would draw in front of it."""
+    text = "".join(
+        (node.text or "") if node.tag == f"{W}t" else "\t" if node.tag == f"{W}tab" else "\n"
+        for node in p._p.iter(f"{W}t", f"{W}tab", f"{W}br")
+    )
+    num_pr = p._p.pPr.numPr if p._p.pPr is not None else None
+    if num_pr is None and p.style is not None and p.style.element.pPr is not None:
+        num_pr = p.style.element.pPr.numPr  # numbering that comes with the paragraph style
+    if num_pr is not None and num_pr.numId is not None:
+        ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+        label = numbering.label(str(num_pr.numId.val), int(ilvl))
+        if label:
+            text = f"{label} {text}" if not label.endswith((" ", "\t")) else label + text
+    return text
+
+
+def _table_rows(table: Table) -> list[str]:
+    """One line per row, cells joined by " | " (a merged cell once): reservation schedules and
+    lists of commitments are tables, and their sector and description must stay together."""
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(" ".join(" ".join(p.text.split()) for p in cell.paragraphs if p.text.strip()))
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return rows
+
+
 class DocxBackend:
     format = "docx"
 
@@ -94,6 +132,7 @@ class DocxBackend:
     def load(self, data: bytes, path: str) -> SourceDocument:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
+        from docx.table import Table
 
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -112,23 +151,14 @@ class DocxBackend:
         insertions, deletions = xml.count(b"<w:ins "), xml.count(b"<w:del ")
         numbering = Numbering(document)
         lines: list[str] = []
-        for p in document.paragraphs:
-            text = "".join(
-                (node.text or "") if node.tag == f"{W}t" else "\t" if node.tag == f"{W}tab" else "\n"
-                for node in p._p.iter(f"{W}t", f"{W}tab", f"{W}br")
-            )
-            num_pr = p._p.pPr.numPr if p._p.pPr is not None else None
-            if num_pr is None and p.style is not None and p.style.element.pPr is not None:
-                num_pr = p.style.element.pPr.numPr  # numbering that comes with the paragraph style
-            if num_pr is not None and num_pr.numId is not None:
-                ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-                label = numbering.label(str(num_pr.numId.val), int(ilvl))
-                if label:
-                    text = f"{label} {text}" if not label.endswith((" ", "\t")) else label + text
-            style = p.style.name if p.style is not None else ""
+        for item in document.iter_inner_content():  # paragraphs and tables, in reading order
+            if isinstance(item, Table):
+                lines += _table_rows(item)
+                continue
+            style = item.style.name if item.style is not None else ""
             if HEADING_STYLE.match(style or "") and lines and lines[-1] != "":
                 lines.append("")  # a heading starts a new block of text
-            lines.append(text)
+            lines.append(_paragraph_text(item, numbering))
         text = "\n".join(lines)
         if not text.strip():
             raise AnalyserError(path, "the Word document holds no text")
