@@ -11,7 +11,7 @@ import time
 
 from analyser import checks, classify, ingest, language, structure
 from analyser.errors import AnalyserError
-from analyser.model import Document, Report
+from analyser.model import Document, Evidence, Report
 
 
 def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid",
@@ -66,13 +66,35 @@ def _analyse(path, language_override, language_engine, pdf_engine, ocr, use_mode
 
 
 def locate_evidence(doc: Document) -> None:
-    """Give each piece of evidence its page and boxes when the input has pages."""
+    """Give each piece of evidence its page and boxes when the input has pages; evidence that runs
+    over a page break becomes one piece per page, so every page highlights its part."""
     if doc.layout is None:
         return
     for p in doc.provisions:
         for f in p.findings:
+            located = []
             for e in f.evidence:
-                located = doc.layout.boxes_for(p.start + e.start, p.start + e.end)
-                if located:
-                    e.page = located[0][0]
-                    e.boxes = [box for page, box in located if page == e.page]
+                runs = _page_runs(doc.layout.page_of, p.start + e.start, p.start + e.end)
+                if len(runs) == 1:
+                    e.page = runs[0][0]
+                    e.boxes = [box for _, box in doc.layout.boxes_for(p.start + e.start, p.start + e.end)] or None
+                    located.append(e)
+                    continue
+                located += [Evidence(start=start - p.start, end=end - p.start, text=p.text[start - p.start:end - p.start],
+                                     page=page, boxes=[box for _, box in doc.layout.boxes_for(start, end)] or None)
+                            for page, start, end in runs] or [e]
+            f.evidence = located
+
+
+def _page_runs(page_of, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(page, start, end) for each page the span [start, end) touches, trimmed to its characters."""
+    runs: list[list[int]] = []
+    for pos in range(start, min(end, len(page_of))):
+        page = page_of[pos]
+        if not page:
+            continue
+        if runs and runs[-1][0] == page:
+            runs[-1][2] = pos + 1
+        else:
+            runs.append([page, pos, pos + 1])
+    return [tuple(r) for r in runs]

@@ -186,3 +186,29 @@ def test_annotated_pdf_export(afcfta):
 def test_pdf_export_needs_a_pdf_input():
     with pytest.raises(AnalyserError, match="needs a PDF input"):
         render(analyse(tota("pta_86")), "pdf")
+
+
+def test_evidence_over_a_page_break_is_highlighted_on_both_pages():
+    """Canada-Peru Art. 2205 laid out so that its cultural-industries wording runs from page 4 to page 5."""
+    from array import array
+
+    from analyser.model import Document, Evidence, Finding, Provision
+    from analyser.pipeline import locate_evidence
+
+    text = ("Nothing in this Agreement shall be construed to apply to measures adopted or maintained by "
+            "either Party with respect to cultural industries")
+    brk = text.index("with respect")
+
+    class Layout:  # page 4 up to the break, page 5 after it; one box per character
+        page_of = array("i", [4] * brk + [5] * (len(text) - brk))
+
+        def boxes_for(self, start, end):
+            return [(self.page_of[start], [float(start), 0.0, float(end), 10.0])] if end > start else []
+
+    provision = Provision(id="p1", kind="article", heading="Article 2205", text=text, start=0, end=len(text), language="en")
+    provision.findings = [Finding("cultural_exemption", 0.9, "rule:test", [Evidence(0, len(text), text)])]
+    doc = Document(source="t.pdf", sha256="0", format="pdf", text=text, provisions=[provision], layout=Layout())
+    locate_evidence(doc)
+    pieces = provision.findings[0].evidence
+    assert [(e.page, e.text) for e in pieces] == [(4, text[:brk]), (5, text[brk:])]
+    assert all(e.boxes for e in pieces)
