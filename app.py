@@ -7,6 +7,7 @@ temporary folder removed right after the analysis; results are cached per file h
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from html import escape
 from pathlib import Path
@@ -17,7 +18,7 @@ import yaml
 from analyser import AnalyserError, analyse
 from analyser.model import LABELS
 from analyser.report import render
-from analyser.report.pdf import LABEL_COLOURS
+from analyser.report.pdf import LABEL_COLOURS, to_pdf
 
 ROOT = Path(__file__).resolve().parent
 STRINGS = yaml.safe_load((ROOT / "analyser" / "data" / "ui.yaml").read_text(encoding="utf-8"))
@@ -74,18 +75,28 @@ def legend() -> None:
 
 
 def highlighted(text: str, spans: list[tuple[int, int, str]], query: str) -> str:
+    """The provision as HTML: evidence marked in its label's colour, search hits underlined.
+    Search hits are found in the text, never in the markup, so any query is safe."""
+    hits = re.compile(re.escape(query), re.I) if query else None
+
+    def show(segment: str) -> str:
+        if hits is None:
+            return escape(segment)
+        out, last = [], 0
+        for m in hits.finditer(segment):
+            out += [escape(segment[last:m.start()]), f"<u><b>{escape(m.group(0))}</b></u>"]
+            last = m.end()
+        return "".join(out) + escape(segment[last:])
+
     out, last = [], 0
     for start, end, label in sorted(spans):
         if start < last:
             continue
-        out += [escape(text[last:start]),
-                f"<mark style='background:#{LABEL_COLOURS.get(label, 'ffd700')}55'>{escape(text[start:end])}</mark>"]
+        out += [show(text[last:start]),
+                f"<mark style='background:#{LABEL_COLOURS.get(label, 'ffd700')}55'>{show(text[start:end])}</mark>"]
         last = end
-    out.append(escape(text[last:]))
-    html = "".join(out)
-    if query:
-        html = html.replace(escape(query), f"<u><b>{escape(query)}</b></u>")
-    return html
+    out.append(show(text[last:]))
+    return "".join(out)
 
 
 def document_view(report, data: bytes | None) -> None:
@@ -153,18 +164,8 @@ def downloads(report, data: bytes | None) -> None:
     cols[2].download_button("HTML", render(report, "html"), f"{stem}.html", "text/html")
     cols[3].download_button("Markdown", render(report, "md"), f"{stem}.md", "text/markdown")
     if report.document.format == "pdf" and data is not None:
-        cols[4].download_button("PDF", render_annotated(report, data), f"{stem}-annotated.pdf", "application/pdf")
-
-
-def render_annotated(report, data: bytes) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="analyser-ui-") as tmp:
-        path = Path(tmp) / "input.pdf"
-        path.write_bytes(data)
-        source, report.document.source = report.document.source, str(path)
-        try:
-            return render(report, "pdf")
-        finally:
-            report.document.source = source
+        # from the uploaded bytes: the cached report is shared between sessions and never changed
+        cols[4].download_button("PDF", to_pdf(report, data), f"{stem}-annotated.pdf", "application/pdf")
 
 
 def screen_page() -> None:

@@ -66,3 +66,20 @@ def test_precedents_follow_the_scorecard():
     assert "Precedent clauses for the gaps" in [s.value for s in at.subheader]
     labels = [e.label for e in at.expander]
     assert any(label.startswith("G1 · missing") for label in labels)
+
+
+def test_search_hits_never_break_the_markup():
+    """A search for a word that also appears in the markup ("mark", "style") underlines text only."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("app_module", APP)
+    app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(app)
+    text = "Nothing in this Agreement shall apply to measures with respect to cultural industries (style of marks)."
+    start = text.index("cultural industries")
+    spans = [(start, start + len("cultural industries"), "cultural_exemption")]
+    for query in ("mark", "style", "Cultural", "<b>"):
+        html = app.highlighted(text, spans, query)
+        assert html.count("<mark ") == 1 and html.count("</mark>") == 1
+        assert __import__("re").sub(r"<[^>]+>", "", html) == __import__("html").escape(text)
+    assert "<u><b>cultural</b></u> industries</mark>" in app.highlighted(text, spans, "CULTURAL")

@@ -21,7 +21,8 @@ LABEL_COLOURS = {
 }
 
 
-def to_pdf(report: Report) -> bytes:
+def to_pdf(report: Report, original: bytes | None = None) -> bytes:
+    """`original`: the PDF's bytes when the source path is not (or no longer) on disk, as in the UI."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Highlight
     from pypdf.generic import ArrayObject, FloatObject, NameObject, TextStringObject
@@ -30,7 +31,8 @@ def to_pdf(report: Report) -> bytes:
     if doc.format != "pdf":
         raise AnalyserError(doc.source, "--format pdf needs a PDF input (this input is "
                                         f"{doc.format}); use html or md for a readable report")
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(Path(doc.source).read_bytes())))
+    original = original if original is not None else Path(doc.source).read_bytes()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
     for provision, finding in report.findings:
         note = (f"{finding.label} (score {finding.score:.2f}, {finding.layer})"
                 + "".join(f"; {k}={v}" for k, v in finding.attributes.items())
