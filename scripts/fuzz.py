@@ -22,6 +22,7 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
+import hypothesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -107,8 +108,9 @@ def fuzz(backend: str, count: int, timeout: float, seed: int) -> tuple[Counter, 
     failures: list[str] = []
     suffix = BACKENDS[backend]
 
+    @hypothesis.seed(seed)  # the same --seed gives the same inputs
     @settings(max_examples=count, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), phases=[__import__("hypothesis").Phase.generate])
+              suppress_health_check=list(HealthCheck), phases=[hypothesis.Phase.generate])
     @given(inputs(backend))
     def check(data: bytes) -> None:
         try:
@@ -122,9 +124,6 @@ def fuzz(backend: str, count: int, timeout: float, seed: int) -> tuple[Counter, 
                             + "".join(traceback.format_exc(limit=-3)))
         outcomes[outcome] += 1
 
-    import random
-
-    random.seed(seed)
     check()
     return outcomes, failures
 
