@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--errors", action="store_true", help="list every disagreement")
     e.add_argument("--layers", choices=["rules", "model", "combined"], default="rules",
                    help="score the rules, the learned layer alone, or both combined")
+    e.add_argument("--parallel", action="store_true",
+                   help="cross-lingual consistency on corpora/parallel/ (the same clause in EN, ES, FR) instead")
     return parser
 
 
@@ -123,6 +125,11 @@ def _batch(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from analyser.evaluate import main as evaluate_main
 
+    if args.parallel:
+        from analyser.evaluate import format_consistency, parallel_consistency
+
+        print(format_consistency(parallel_consistency(layers=args.layers), args.layers))
+        return 0
     return evaluate_main(split=args.split, annotations=args.annotations, tota=args.tota, show_errors=args.errors,
                          layers=args.layers)
 

@@ -163,3 +163,54 @@ def main(split: str = "test", annotations: Path | None = None, tota: Path | None
     if show_errors:
         print("\n".join(s.errors))
     return 0
+
+
+PARALLEL = ROOT / "corpora" / "parallel" / "clauses.jsonl"
+
+
+def parallel_consistency(path: Path = PARALLEL, layers: str = "rules") -> dict:
+    """Cross-lingual consistency on groups of the same clause in EN/ES/FR (corpora/parallel/):
+    each clause is classified as one provision, with the heading it has in its agreement; a group
+    is consistent when every member gets the same labels. Also: members whose labels match the
+    group's expected labels, per language."""
+    from analyser import classify
+    from analyser.model import Provision
+    from analyser.pipeline import analyse
+
+    use_model, rules = LAYERS[layers]
+    classifiers = classify.layers(use_model, rules=rules)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    headings: dict[str, list] = {}
+    groups: dict[str, list[tuple[dict, set[str]]]] = defaultdict(list)
+    for row in rows:
+        heading = ""
+        if row.get("treaty"):
+            if row["treaty"] not in headings:
+                headings[row["treaty"]] = analyse(tota_path(row["treaty"])).document.provisions
+            probe = " ".join(row["text"].split())[:60]
+            heading = next((p.heading for p in headings[row["treaty"]] if p.source_id == row["article_identifier"]
+                            and probe in " ".join(p.text.split())), "")
+        provision = Provision(id=row["group"], kind="article", heading=heading, text=row["text"], start=0,
+                              end=len(row["text"]), language=row["language"])
+        found = {f.label for layer in classifiers for f in layer.classify(provision)}
+        groups[row["group"]].append((row, found))
+    right = Counter()
+    total = Counter()
+    inconsistent = []
+    for name, members in groups.items():
+        if len({frozenset(found) for _, found in members}) > 1:
+            inconsistent.append(name + ": " + "; ".join(f"{r['language']} {sorted(found) or '-'}" for r, found in members))
+        for row, found in members:
+            total[row["language"]] += 1
+            right[row["language"]] += found == set(row["labels"])
+    return {"groups": len(groups), "consistent": len(groups) - len(inconsistent), "inconsistent": inconsistent,
+            "members": dict(total), "correct": dict(right)}
+
+
+def format_consistency(c: dict, layers: str) -> str:
+    lines = [f"== cross-lingual consistency ({layers}): {c['consistent']}/{c['groups']} groups get the same labels "
+             f"in every language"]
+    for lang in sorted(c["members"]):
+        lines.append(f"   {lang}: {c['correct'][lang]}/{c['members'][lang]} clauses labelled as expected")
+    lines += [f"   differs: {g}" for g in c["inconsistent"]]
+    return "\n".join(lines)
