@@ -19,7 +19,7 @@ from analyser.model import CHECK_IDS, LABELS
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATIONS = ROOT / "corpora" / "annotations"
 SPLITS = ANNOTATIONS / "splits.json"
-SPLIT_DIRS = ("seed", "dev3", "test", "train")  # sub-folders of ANNOTATIONS holding split files
+SPLIT_DIRS = ("seed", "dev3", "dev4", "test", "train")  # sub-folders of ANNOTATIONS holding split files
 
 
 TOTA_DIRS = (ROOT / "corpora" / "tota", ROOT.parent / "shared" / "corpora" / "tota")

@@ -7,7 +7,7 @@ is a negative. Only provisions that pass the broad keyword net are used and clas
 annotators read exactly those, so the rest has no reliable negatives.
 
 Splits are by agreement (corpora/annotations/splits.json): the model trains on `seed`, `dev`,
-`dev3` and `train`; per-label thresholds are chosen on `dev2`; `test` is only scored. Seeded.
+`dev3`, `dev4` and `train`; per-label thresholds are chosen on `dev2`; `test` is only scored. Seeded.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from analyser.model import LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_DIR = ROOT / "models" / "textcat-bow"
-TRAIN_SPLITS = ("seed", "dev", "dev3", "train")
+TRAIN_SPLITS = ("seed", "dev", "dev3", "dev4", "train")
 THRESHOLD_SPLIT = "dev2"
 SEED = 0
 EPOCHS = 12

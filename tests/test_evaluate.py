@@ -28,7 +28,7 @@ def test_splits_resolve_to_files_and_test_stays_out_of_tuning():
     test = {f.name for f in evaluate.annotation_files("test", annotations)}
     tuning = {f.name for f in evaluate.annotation_files("tuning", annotations)}
     everything = {f.name for f in evaluate.annotation_files("all", annotations)}
-    assert len(test) == 40 and not test & tuning and test | tuning == everything
+    assert len(test) == 35 and not test & tuning and test | tuning == everything
 
 
 def test_unknown_split_is_a_clear_error():
