@@ -25,8 +25,9 @@ def test_the_set_is_well_formed():
 
 
 def test_rules_agree_across_languages():
-    """Measured when the set was built (rules frozen, not tuned on it): 17 of 21 groups consistent;
-    EN 36/39, ES 28/30, FR 5/5 clauses as expected. A drop is a regression."""
+    """Measured when the set was built (rules frozen): 17 of 21 groups consistent; EN 36/39, ES
+    28/30, FR 5/5 clauses as expected. One veto the set revealed was then generalised ("economic,
+    social, cultural and legal differences"): 18/21, EN 37/39. A drop is a regression."""
     c = parallel_consistency(layers="rules")
-    assert c["consistent"] >= 17, c["inconsistent"]
-    assert c["correct"]["es"] >= 28 and c["correct"]["en"] >= 36 and c["correct"]["fr"] == c["members"]["fr"]
+    assert c["consistent"] >= 18, c["inconsistent"]
+    assert c["correct"]["es"] >= 28 and c["correct"]["en"] >= 37 and c["correct"]["fr"] == c["members"]["fr"]
