@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import tempfile
 from html import escape
 from pathlib import Path
@@ -15,7 +16,8 @@ from pathlib import Path
 import streamlit as st
 import yaml
 
-from analyser import AnalyserError, analyse
+from analyser import AnalyserError
+from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
 from analyser.model import LABELS
 from analyser.report import render
 from analyser.report.pdf import LABEL_COLOURS, to_pdf
@@ -32,13 +34,21 @@ SAMPLES = {
 STATUS_COLOURS = {"met": "#2e7d32", "partly": "#f9a825", "missing": "#c62828", "n/a": "#757575"}
 
 
+@st.cache_resource(show_spinner=False)
+def isolation_started() -> bool:
+    """Once per server: warm the analysis process in the background, so the first upload is fast."""
+    threading.Thread(target=start_isolation, daemon=True).start()
+    return True
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def analyse_bytes(sha: str, name: str, _data: bytes):
-    """Analyse uploaded bytes once per content hash, in a private temporary folder."""
+    """Analyse uploaded bytes once per content hash, in a private temporary folder, in a child
+    process: a file that hangs or crashes a library gets a clear message, not a frozen page."""
     with tempfile.TemporaryDirectory(prefix="analyser-ui-") as tmp:
         path = Path(tmp) / Path(name).name
         path.write_bytes(_data)
-        report = analyse(path)
+        report = analyse_isolated(path, DOCUMENT_TIMEOUT_S)
     report.document.source = name  # the temporary path means nothing to the user
     return report
 
@@ -280,6 +290,7 @@ def stats_page() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Culture screening", layout="wide")
+    isolation_started()
     with st.sidebar:
         st.selectbox("Language · Langue · Idioma", ["en", "fr", "es"], key="ui_lang",
                      format_func=lambda code: {"en": "English", "fr": "Français", "es": "Español"}[code])

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analyser.pipeline import DOCUMENT_TIMEOUT_S  # a document that takes longer fails; the batch goes on
 from analyser.store import Store
 
 SUFFIXES = {".xml", ".pdf", ".txt", ".md", ".docx", ".html", ".htm"}
-DOCUMENT_TIMEOUT_S = 900  # a document that takes longer is recorded as failed, the batch goes on
 CRASHED = "worker process died while analysing this file (out of memory or a crash in a library)"
 
 

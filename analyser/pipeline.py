@@ -14,6 +14,9 @@ from analyser.errors import AnalyserError
 from analyser.model import Document, Evidence, Report
 
 
+DOCUMENT_TIMEOUT_S = 900  # the batch's and the UI's limit for one document
+
+
 def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid",
             pdf_engine: str = "pdfium", ocr: bool = True, timeout: float | None = None,
             use_model: bool | str = False, rules: bool = True) -> Report:
@@ -39,6 +42,61 @@ def time_limit(seconds: float | None, path: str):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def analyse_isolated(path: str | Path, timeout: float, **options) -> Report:
+    """`analyse` in a child process that is killed after `timeout` seconds: for callers outside the
+    main thread (the UI's script thread, Dask threads), where the SIGALRM limit cannot work, and
+    where a library that hangs or crashes must not take the caller down with it."""
+    ctx = _isolation_context()
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_analyse_to_pipe, args=(send, str(path), options), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise AnalyserError(str(path), f"analysis took longer than {timeout:g} s (raise the time limit for very long files)")
+        kind, value = receive.recv()
+    except EOFError:
+        raise AnalyserError(str(path), "the analysis process died (out of memory or a crash in a library)") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if kind == "error":
+        raise AnalyserError(*value)
+    return value
+
+
+def start_isolation() -> None:
+    """Start the fork server and its warm-up (a few seconds) ahead of the first isolated analysis;
+    the UI calls it in the background when it starts."""
+    from multiprocessing import forkserver
+
+    _isolation_context()
+    forkserver.ensure_running()
+
+
+def _isolation_context():
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")  # a clean, single-threaded parent to fork from
+    ctx.set_forkserver_preload(["analyser._forkserver"])  # imports and warms up once, not per call
+    return ctx
+
+
+def _analyse_to_pipe(send, path: str, options: dict) -> None:
+    try:
+        report = analyse(path, **options)
+        report.document.layout = None  # closed, and not picklable; evidence already has its boxes
+        send.send(("report", report))
+    except AnalyserError as exc:
+        send.send(("error", (exc.path, exc.reason)))
+    except Exception as exc:  # noqa: BLE001  (one line for the caller, never a traceback)
+        send.send(("error", (path, f"internal error: {type(exc).__name__}: {exc}")))
+    finally:
+        send.close()
 
 
 log = logging.getLogger("analyser")
