@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 import tempfile
+import threading
 from html import escape
 from pathlib import Path
 
@@ -17,8 +17,8 @@ import streamlit as st
 import yaml
 
 from analyser import AnalyserError
-from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
 from analyser.model import LABELS
+from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
 from analyser.report import render
 from analyser.report.pdf import LABEL_COLOURS, to_pdf
 
@@ -87,7 +87,7 @@ def legend() -> None:
 def highlighted(text: str, spans: list[tuple[int, int, str]], query: str) -> str:
     """The provision as HTML: evidence marked in its label's colour, search hits underlined.
     Search hits are found in the text, never in the markup, so any query is safe."""
-    hits = re.compile(re.escape(query), re.I) if query else None
+    hits = re.compile(re.escape(query), re.IGNORECASE) if query else None
 
     def show(segment: str) -> str:
         if hits is None:

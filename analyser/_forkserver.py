@@ -25,4 +25,4 @@ with tempfile.TemporaryDirectory(prefix="analyser-warm-") as folder:
         path = Path(folder) / f"warm-{lang}.txt"
         path.write_text(text, encoding="utf-8")
         analyse(path)
-import pypdfium2  # noqa: E402,F401  (loads the PDF library into the server)
+import pypdfium2

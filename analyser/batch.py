@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analyser.pipeline import DOCUMENT_TIMEOUT_S  # a document that takes longer fails; the batch goes on
+from analyser.pipeline import DOCUMENT_TIMEOUT_S
 from analyser.store import Store
 
 SUFFIXES = {".xml", ".pdf", ".txt", ".md", ".docx", ".html", ".htm"}
@@ -180,7 +180,7 @@ def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: 
                     results.append(fut.result())
                 except BrokenProcessPool:
                     suspects.append(item)  # this file, or another one in flight, killed its worker
-                except Exception as exc:  # noqa: BLE001  (e.g. a lost Dask worker)
+                except Exception as exc:  # e.g. a lost Dask worker: recorded, the batch goes on
                     results.append({"path": item[0], "sha256": item[1], "error": f"worker failed: {exc}"})
             if suspects:
                 suspects += [inflight.pop(f) for f in list(inflight)]  # the broken pool fails them all

@@ -208,8 +208,8 @@ def parallel_consistency(path: Path = PARALLEL, layers: str = "rules") -> dict:
 
 
 def format_consistency(c: dict, layers: str) -> str:
-    lines = [f"== cross-lingual consistency ({layers}): {c['consistent']}/{c['groups']} groups get the same labels "
-             f"in every language"]
+    lines = [(f"== cross-lingual consistency ({layers}): {c['consistent']}/{c['groups']} groups get the same "
+              "labels in every language")]
     for lang in sorted(c["members"]):
         lines.append(f"   {lang}: {c['correct'][lang]}/{c['members'][lang]} clauses labelled as expected")
     lines += [f"   differs: {g}" for g in c["inconsistent"]]
