@@ -57,3 +57,23 @@ def test_layers_rules_model_alone_and_combined():
     both = analyse(SAMPLE, use_model=True)
     rules = analyse(SAMPLE)
     assert {(p.id, f.label) for p, f in rules.findings} <= {(p.id, f.label) for p, f in both.findings}
+
+
+def test_a_model_switched_off_everywhere_says_so(caplog, monkeypatch):
+    """--model with every combined threshold off (the shipped model today) warns that it adds nothing."""
+    from analyser.classify import layers
+    from analyser.classify import model as model_module
+
+    class Stub:
+        name, layer, meta = "model", "model:stub", {}
+
+        def __init__(self, thresholds):
+            self.thresholds = thresholds
+
+    monkeypatch.setattr(model_module, "default_model", lambda: Stub({"heritage_exception": 1.01}))
+    layers(True)
+    assert "adds nothing" in caplog.text
+    caplog.clear()
+    monkeypatch.setattr(model_module, "default_model", lambda: Stub({"heritage_exception": 0.3}))
+    layers(True)
+    assert "adds nothing" not in caplog.text

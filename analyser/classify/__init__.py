@@ -5,6 +5,7 @@ learned layer plugs in beside it). Findings from all layers land on their provis
 """
 from __future__ import annotations
 
+import logging
 import re
 from typing import Protocol
 
@@ -28,7 +29,12 @@ def layers(use_model: bool | str, rules: bool = True) -> list[Classifier]:
     if use_model:
         from analyser.classify.model import at_thresholds, default_model, load_model
 
-        out.append(at_thresholds(default_model() if use_model is True else load_model(use_model), solo=not rules))
+        model = at_thresholds(default_model() if use_model is True else load_model(use_model), solo=not rules)
+        if all(t > 1.0 for t in model.thresholds.values()):
+            logging.getLogger("analyser").warning(
+                "the learned layer is on but adds nothing: its thresholds, chosen on the validation split, are "
+                "off for every label (see the model card)")
+        out.append(model)
     return out
 
 
