@@ -1,10 +1,12 @@
 """A PDF page rendered as an image with the findings drawn at their boxes (for the UI).
 
-Boxes are in PDF points with the origin at the bottom-left; images have it at the top-left,
-so y is flipped. Rendering is local (pypdfium2); nothing leaves the machine.
+Boxes are in PDF user-space points (origin bottom-left of the unrotated page). pdfium maps them
+to image pixels exactly as it renders, so crop boxes and /Rotate pages are drawn right.
+Rendering is local (pypdfium2); nothing leaves the machine.
 """
 from __future__ import annotations
 
+import ctypes
 from typing import Iterable
 
 from analyser.report.pdf import LABEL_COLOURS
@@ -14,22 +16,32 @@ def render_page(pdf_bytes: bytes, page_no: int, highlights: Iterable[tuple[str, 
                 scale: float = 1.5):
     """PIL image of page `page_no` (1-based) with each (label, boxes) drawn in the label's colour."""
     import pypdfium2 as pdfium
-    from PIL import ImageDraw
+    from PIL import Image, ImageDraw
 
     pdf = pdfium.PdfDocument(pdf_bytes)
     try:
         page = pdf[page_no - 1]
-        height = page.get_size()[1]
         image = page.render(scale=scale).to_pil().convert("RGBA")
+        rects = [(label, _device_rect(page, image.size, box)) for label, boxes in highlights for box in boxes]
     finally:
         pdf.close()
     overlay = image.copy()
     draw = ImageDraw.Draw(overlay)
-    for label, boxes in highlights:
+    for label, (x0, y0, x1, y1) in rects:
         colour = tuple(int(LABEL_COLOURS.get(label, "ffd700")[i:i + 2], 16) for i in (0, 2, 4))
-        for x0, y0, x1, y1 in boxes:
-            rect = (x0 * scale - 1, (height - y1) * scale - 1, x1 * scale + 1, (height - y0) * scale + 1)
-            draw.rectangle(rect, fill=colour + (90,), outline=colour + (255,), width=2)
-    from PIL import Image
-
+        draw.rectangle((x0 - 1, y0 - 1, x1 + 1, y1 + 1), fill=colour + (90,), outline=colour + (255,), width=2)
     return Image.alpha_composite(image, overlay).convert("RGB")
+
+
+def _device_rect(page, size: tuple[int, int], box: list[float]) -> tuple[int, int, int, int]:
+    """The box's corners through pdfium's page-to-device transform (the one rendering used)."""
+    import pypdfium2.raw as raw
+
+    x0, y0, x1, y1 = box
+    xs, ys = [], []
+    for x, y in ((x0, y0), (x1, y1)):
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        raw.FPDF_PageToDevice(page.raw, 0, 0, size[0], size[1], 0, x, y, ctypes.byref(dx), ctypes.byref(dy))
+        xs.append(dx.value)
+        ys.append(dy.value)
+    return min(xs), min(ys), max(xs), max(ys)

@@ -212,3 +212,29 @@ def test_evidence_over_a_page_break_is_highlighted_on_both_pages():
     pieces = provision.findings[0].evidence
     assert [(e.page, e.text) for e in pieces] == [(4, text[:brk]), (5, text[brk:])]
     assert all(e.boxes for e in pieces)
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_page_view_draws_highlights_where_the_words_are(afcfta, rotation, tmp_path):
+    """AfCFTA page 3, "cultural diversity": the highlight is a wide strip on the page as printed,
+    a tall one once the page carries /Rotate 90, and inside the image either way."""
+    import io
+
+    from PIL import ImageChops
+    from pypdf import PdfReader, PdfWriter
+
+    from analyser.pageview import render_page
+
+    writer = PdfWriter(clone_from=PdfReader(AFCFTA))
+    if rotation:
+        writer.pages[2].rotate(rotation)
+    buf = io.BytesIO()
+    writer.write(buf)
+    evidence = next(e for p, f in afcfta.findings if f.label == "policy_space"
+                    for e in f.evidence if e.text == "cultural diversity")
+    plain = render_page(buf.getvalue(), 3, [])
+    marked = render_page(buf.getvalue(), 3, [("policy_space", evidence.boxes)])
+    left, top, right, bottom = ImageChops.difference(plain, marked).getbbox()
+    width, height = right - left, bottom - top
+    assert (width > 3 * height) if rotation == 0 else (height > 3 * width)
+    assert 0 <= left and right <= marked.size[0] and 0 <= top and bottom <= marked.size[1]
