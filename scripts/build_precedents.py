@@ -1,5 +1,5 @@
 """Build the precedent library (analyser/data/precedents.jsonl) from the labelled agreements:
-every labelled article of the seed, dev, dev2 and train splits (never the test split, never a
+every labelled article of the seed, dev, dev2, dev3, dev4 and train splits (never the test split, never a
 held-out file) with its agreement, article, year, language and the checks it can meet.
 
 Usage: python scripts/build_precedents.py
@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyser.evaluate import ANNOTATIONS, annotation_files, tota_path  # noqa: E402
 
-SPLITS = ("seed", "dev", "dev2", "train")
+SPLITS = ("seed", "dev", "dev2", "dev3", "dev4", "train")
 MAX_CHARS = 1500
 
 
