@@ -23,6 +23,16 @@ SPLIT_DIRS = ("seed", "dev3", "dev4", "test", "train")  # sub-folders of ANNOTAT
 
 
 TOTA_DIRS = (ROOT / "corpora" / "tota", ROOT.parent / "shared" / "corpora" / "tota")
+HOLDOUT = ROOT.parent / "shared" / "corpora" / "HOLDOUT.txt"
+
+
+def held_out_treaties(required: bool = False) -> set[str]:
+    """ToTA stems (pta_146, ...) reserved for external evaluation; empty when the shared corpus is
+    absent, unless `required` (then a missing list is an error, never a silent empty set)."""
+    if not HOLDOUT.exists() and not required:
+        return set()
+    lines = HOLDOUT.read_text(encoding="utf-8").splitlines()
+    return {line.split("\t")[0].split("/")[-1].removesuffix(".xml") for line in lines if line.startswith("tota/")}
 
 
 def tota_path(treaty: str, tota: Path | None = None) -> Path:
@@ -73,12 +83,16 @@ def load_gold(path: Path) -> dict:
             "checks": {k: v["status"] for k, v in data["checks"].items()}}
 
 
-def annotation_files(split: str, annotations: Path) -> list[Path]:
-    """`all` is every split; `tuning` is every split except the held-back `test`."""
+def annotation_files(split: str | tuple[str, ...], annotations: Path) -> list[Path]:
+    """The files of one split or several, in order; `all` is every split, `tuning` every split
+    except the held-back `test`."""
     splits = json.loads((annotations / "splits.json").read_text(encoding="utf-8"))["splits"]
-    if split not in (*splits, "all", "tuning"):
-        raise AnalyserError(str(annotations / "splits.json"), f"no split {split!r}; choose from {', '.join([*splits, 'all', 'tuning'])}")
-    parts = {"all": list(splits), "tuning": [p for p in splits if p != "test"]}.get(split, [split])
+    parts: list[str] = []
+    for name in (split,) if isinstance(split, str) else split:
+        if name not in (*splits, "all", "tuning"):
+            raise AnalyserError(str(annotations / "splits.json"),
+                                f"no split {name!r}; choose from {', '.join([*splits, 'all', 'tuning'])}")
+        parts += {"all": list(splits), "tuning": [p for p in splits if p != "test"]}.get(name, [name])
     names = [n for part in parts for n in splits[part]]
     files = []
     for name in names:
@@ -173,9 +187,8 @@ def parallel_consistency(path: Path = PARALLEL, layers: str = "rules") -> dict:
     each clause is classified as one provision, with the heading it has in its agreement; a group
     is consistent when every member gets the same labels. Also: members whose labels match the
     group's expected labels, per language."""
-    from analyser import classify
+    from analyser import classify, ingest, structure
     from analyser.model import Provision
-    from analyser.pipeline import analyse
 
     use_model, rules = LAYERS[layers]
     classifiers = classify.layers(use_model, rules=rules)
@@ -186,7 +199,7 @@ def parallel_consistency(path: Path = PARALLEL, layers: str = "rules") -> dict:
         heading = ""
         if row.get("treaty"):
             if row["treaty"] not in headings:
-                headings[row["treaty"]] = analyse(tota_path(row["treaty"])).document.provisions
+                headings[row["treaty"]] = structure.build(ingest.load(tota_path(row["treaty"]))).provisions
             probe = " ".join(row["text"].split())[:60]
             heading = next((p.heading for p in headings[row["treaty"]] if p.source_id == row["article_identifier"]
                             and probe in " ".join(p.text.split())), "")

@@ -17,12 +17,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from analyser.classify.model import MODEL_DIR
 from analyser.classify.textnorm import fold
 from analyser.evaluate import ANNOTATIONS, annotation_files, tota_path
 from analyser.model import LABELS
 
-ROOT = Path(__file__).resolve().parent.parent
-MODEL_DIR = ROOT / "models" / "textcat-bow"
 TRAIN_SPLITS = ("seed", "dev", "dev3", "dev4", "train")
 THRESHOLD_SPLIT = "dev2"
 SEED = 0
@@ -68,7 +67,7 @@ def train(out_dir: Path = MODEL_DIR, annotations: Path = ANNOTATIONS, epochs: in
 
     fix_random_seed(SEED)
     rng = random.Random(SEED)
-    files = [f for s in splits for f in annotation_files(s, annotations)]
+    files = annotation_files(splits, annotations)
     data = provision_examples(files)
     nlp = spacy.blank("xx")
     textcat = nlp.add_pipe("textcat_multilabel", config={"model": {
@@ -153,6 +152,6 @@ def train_hf(base: Path, out: Path, annotations: Path = ANNOTATIONS, epochs: int
     """The transformers backend on the same examples (original casing: checkpoints have their own tokenizers)."""
     from analyser.classify.hf import train_transformers
 
-    files = [f for s in splits for f in annotation_files(s, annotations)]
+    files = annotation_files(splits, annotations)
     examples = [(text, cats) for text, cats, _, _ in provision_examples(files, folded=False)]
     return train_transformers(base, out, examples, epochs=epochs, seed=SEED, max_steps=max_steps)

@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from analyser.evaluate import held_out_treaties
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpora"
 
@@ -25,8 +27,8 @@ def main() -> int:
     ap.add_argument("--tota", type=Path, default=SHARED / "tota")
     ap.add_argument("--dask", action="store_true", help="run on a local Dask distributed cluster")
     args = ap.parse_args()
-    held = {l.split("\t")[0].split("/")[-1] for l in (SHARED / "HOLDOUT.txt").read_text().splitlines() if l.startswith("tota/")}
-    files = [str(p) for p in sorted(args.tota.glob("pta_*.xml")) if p.name not in held]
+    held = held_out_treaties(required=True)
+    files = [str(p) for p in sorted(args.tota.glob("pta_*.xml")) if p.stem not in held]
     from analyser.batch import run
     from analyser.tables import write_tables
 

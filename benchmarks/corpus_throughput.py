@@ -12,14 +12,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from analyser.evaluate import held_out_treaties
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpora"
-
-
-def held_out() -> set[str]:
-    path = SHARED / "HOLDOUT.txt"
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    return {l.split("\t")[0].split("/")[-1] for l in lines if l.startswith("tota/")}
 
 
 def work(path: str) -> tuple[int, int, str | None]:
@@ -38,8 +34,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0)
     args = ap.parse_args()
-    skip = held_out()
-    files = sorted(str(p) for p in args.tota.glob("pta_*.xml") if p.name not in skip)
+    skip = held_out_treaties()
+    files = sorted(str(p) for p in args.tota.glob("pta_*.xml") if p.stem not in skip)
     if args.limit:
         files = files[: args.limit]
     start = time.perf_counter()

@@ -14,18 +14,14 @@ from pathlib import Path
 
 import defusedxml.ElementTree as ET
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-
 from analyser.classify.model import passes_net  # the broad net lives in analyser/data/net.yaml
+from analyser.evaluate import held_out_treaties
 
-
-def holdout() -> set[str]:
-    lines = (SHARED / "HOLDOUT.txt").read_text(encoding="utf-8").splitlines()
-    return {l.split("\t")[0].split("/")[-1].removesuffix(".xml") for l in lines if l.startswith("tota/")}
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 
 def packet(treaty: str, sample: int = 5, seed: int = 13) -> str:
-    if treaty in holdout():
+    if treaty in held_out_treaties(required=True):
         raise SystemExit(f"{treaty} is held out: never annotate it")
     root = ET.parse(SHARED / "tota" / f"{treaty}.xml").getroot()
     meta = root.find("meta")

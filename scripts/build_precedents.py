@@ -1,5 +1,5 @@
 """Build the precedent library (analyser/data/precedents.jsonl) from the labelled agreements:
-every labelled article of the seed, dev, dev2, dev3, dev4 and train splits (never the test split, never a
+every labelled article of the tuning splits (every split but test; never a
 held-out file) with its agreement, article, year, language and the checks it can meet.
 
 Usage: python scripts/build_precedents.py
@@ -17,7 +17,6 @@ sys.path.insert(0, str(ROOT))
 
 from analyser.evaluate import ANNOTATIONS, annotation_files, tota_path  # noqa: E402
 
-SPLITS = ("seed", "dev", "dev2", "dev3", "dev4", "train")
 MAX_CHARS = 1500
 
 
@@ -28,12 +27,9 @@ def checks_served(labels: set[str], entry: dict) -> list[str]:
     if "cultural_exemption" in labels:
         out.append("G3")
         if entry.get("cultural_exemption_scope") == "agreement":
-            out.append("G7")
-    if "digital_trade" in labels and entry.get("digital_carve_out") or \
-            ("cultural_exemption" in labels and "digital_trade" in labels):
+            out += ["G7", "G4"]  # an agreement-wide exemption covers digital obligations too
+    if "digital_trade" in labels and (entry.get("digital_carve_out") or "cultural_exemption" in labels):
         out.append("G4")
-    if "cultural_exemption" in labels and entry.get("cultural_exemption_scope") == "agreement":
-        out.append("G4")  # an agreement-wide exemption covers digital obligations too
     for lab, cid in (("preferential_treatment", "G5"), ("cultural_cooperation", "G6"), ("policy_space", "G7"),
                      ("coherence", "G8")):
         if lab in labels:
@@ -43,34 +39,33 @@ def checks_served(labels: set[str], entry: dict) -> list[str]:
 
 def main() -> None:
     rows = []
-    for split in SPLITS:
-        for f in annotation_files(split, ANNOTATIONS):
-            gold = json.loads(f.read_text(encoding="utf-8"))
-            root = ET.parse(tota_path(gold["treaty"])).getroot()
-            meta = root.find("meta")
-            articles = {}
-            for chapter in root.iter("chapter"):
-                for art in chapter.iter("article"):
-                    articles[art.get("article_identifier")] = (chapter.get("name") or "", art.get("number") or "",
-                                                               art.get("name") or "", "".join(art.itertext()).strip())
-            for entry in gold["provisions"]:
-                labels = set(entry["labels"])
-                if not labels or entry["article_identifier"] not in articles:
-                    continue
-                chapter, number, name, text = articles[entry["article_identifier"]]
-                checks = checks_served(labels, entry)
-                if not checks:
-                    continue  # a heritage exception, or a digital obligation without carve-out, meets no check
-                rows.append({
-                    "treaty": gold["treaty"], "agreement": meta.findtext("name"), "language": meta.findtext("language"),
-                    "year": (meta.findtext("date_signed") or "")[:4], "region": meta.findtext("region"),
-                    "parties": [p.text for p in meta.findall("parties/partyisocode")],
-                    "chapter": chapter, "article": " ".join(x for x in (number.title(), name) if x) or chapter or "Preamble",
-                    "article_identifier": entry["article_identifier"], "labels": sorted(labels),
-                    "scope": entry.get("cultural_exemption_scope"), "carve_out": entry.get("digital_carve_out"),
-                    "checks": checks, "evidence": entry.get("evidence", []),
-                    "text": text[:MAX_CHARS], "source": "ToTA (CC BY-NC 4.0), labels: corpora/annotations",
-                })
+    for f in annotation_files("tuning", ANNOTATIONS):  # never the test split
+        gold = json.loads(f.read_text(encoding="utf-8"))
+        root = ET.parse(tota_path(gold["treaty"])).getroot()
+        meta = root.find("meta")
+        articles = {}
+        for chapter in root.iter("chapter"):
+            for art in chapter.iter("article"):
+                articles[art.get("article_identifier")] = (chapter.get("name") or "", art.get("number") or "",
+                                                           art.get("name") or "", "".join(art.itertext()).strip())
+        for entry in gold["provisions"]:
+            labels = set(entry["labels"])
+            if not labels or entry["article_identifier"] not in articles:
+                continue
+            chapter, number, name, text = articles[entry["article_identifier"]]
+            checks = checks_served(labels, entry)
+            if not checks:
+                continue  # a heritage exception, or a digital obligation without carve-out, meets no check
+            rows.append({
+                "treaty": gold["treaty"], "agreement": meta.findtext("name"), "language": meta.findtext("language"),
+                "year": (meta.findtext("date_signed") or "")[:4], "region": meta.findtext("region"),
+                "parties": [p.text for p in meta.findall("parties/partyisocode")],
+                "chapter": chapter, "article": " ".join(x for x in (number.title(), name) if x) or chapter or "Preamble",
+                "article_identifier": entry["article_identifier"], "labels": sorted(labels),
+                "scope": entry.get("cultural_exemption_scope"), "carve_out": entry.get("digital_carve_out"),
+                "checks": checks, "evidence": entry.get("evidence", []),
+                "text": text[:MAX_CHARS], "source": "ToTA (CC BY-NC 4.0), labels: corpora/annotations",
+            })
     out = ROOT / "analyser" / "data" / "precedents.jsonl"
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} precedents from {len({r['treaty'] for r in rows})} agreements -> {out}")

@@ -26,7 +26,7 @@ GRID = [x / 20 for x in range(2, 20)]
 
 
 def data(splits: tuple[str, ...]) -> tuple[list, dict]:
-    files = [f for s in splits for f in annotation_files(s, ANNOTATIONS)]
+    files = annotation_files(splits, ANNOTATIONS)
     golds = {g["treaty"]: g for g in map(load_gold, files)}
     return provision_examples(files, folded=False), golds
 

@@ -21,7 +21,6 @@ def tota(treaty: str) -> Path:
 
 
 def holdout() -> set[str]:
-    path = ROOT.parent / "shared" / "corpora" / "HOLDOUT.txt"
-    if not path.exists():
-        return set()
-    return {l.split("\t")[0].split("/")[-1].removesuffix(".xml") for l in path.read_text().splitlines() if l.startswith("tota/")}
+    from analyser.evaluate import held_out_treaties
+
+    return held_out_treaties()

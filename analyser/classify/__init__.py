@@ -41,14 +41,20 @@ def layers(use_model: bool | str, rules: bool = True) -> list[Classifier]:
 def classify(doc: Document, layers: list[Classifier] | None = None) -> Document:
     layers = layers if layers is not None else [default_classifier()]
     for provision in doc.provisions:
-        if provision.language not in SUPPORTED or provision.kind == "footnote":
-            continue  # a footnote is labelled through the article it annotates (codebook)
+        if not _classifiable(provision):
+            continue
         found: list[Finding] = []
         for layer in layers:
             found += layer.classify(provision)
         provision.findings = merge(found)
     resolve_cross_references(doc)
     return doc
+
+
+def _classifiable(provision: Provision) -> bool:
+    """In a supported language, and not a footnote: a footnote is labelled through the article it
+    annotates (codebook)."""
+    return provision.language in SUPPORTED and provision.kind != "footnote"
 
 
 _ARTICLE_NUMBER = re.compile(r"(?:^|> )(?:article|art[íi]culo|art\.)\s+(?P<num>[0-9][\w.\-]*)", re.I)
@@ -71,7 +77,7 @@ def resolve_cross_references(doc: Document) -> None:
             continue
         pattern = re.compile(xref["pattern"], re.I)
         for p in doc.provisions:
-            if p.language not in SUPPORTED or p.kind == "footnote" or any(f.label == xref["label"] for f in p.findings):
+            if not _classifiable(p) or any(f.label == xref["label"] for f in p.findings):
                 continue
             for m in pattern.finditer(p.text):
                 target = cited.get(m.group("ref").rstrip(".").lower())

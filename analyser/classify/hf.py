@@ -8,15 +8,16 @@ tokenizer and meta.json (backend, labels, thresholds), loaded like the default m
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
 from pathlib import Path
 from typing import Any
 
-from analyser.classify.model import model_findings
+from analyser.classify.model import LearnedLayer
 from analyser.errors import AnalyserError
-from analyser.model import LABELS, Finding, Provision
+from analyser.model import LABELS
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a missing local file must fail, never fetch
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -47,23 +48,23 @@ def train_transformers(base: Path, out: Path, examples: list[tuple[str, dict[str
         ignore_mismatched_sizes=True)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
     model.train()
-    steps = 0
     order = list(range(len(examples)))
-    for _ in range(epochs):
-        random.shuffle(order)
-        for start in range(0, len(order), batch_size):
-            batch = [examples[i] for i in order[start:start + batch_size]]
-            enc = tokenizer([t for t, _ in batch], truncation=True, max_length=MAX_LENGTH, padding=True, return_tensors="pt")
-            labels = torch.tensor([[c[lab] for lab in LABELS] for _, c in batch], dtype=torch.float)
-            loss = model(**enc, labels=labels).loss
-            loss.backward()
-            optimizer.step()
-            optimizer.zero_grad()
-            steps += 1
-            if max_steps and steps >= max_steps:
-                break
-        if max_steps and steps >= max_steps:
-            break
+
+    def batches():
+        for _ in range(epochs):
+            random.shuffle(order)
+            for start in range(0, len(order), batch_size):
+                yield [examples[i] for i in order[start:start + batch_size]]
+
+    steps = 0
+    for batch in itertools.islice(batches(), max_steps or None):
+        enc = tokenizer([t for t, _ in batch], truncation=True, max_length=MAX_LENGTH, padding=True, return_tensors="pt")
+        labels = torch.tensor([[c[lab] for lab in LABELS] for _, c in batch], dtype=torch.float)
+        loss = model(**enc, labels=labels).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        steps += 1
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
@@ -73,16 +74,10 @@ def train_transformers(base: Path, out: Path, examples: list[tuple[str, dict[str
     return meta
 
 
-class TransformersClassifier:
-    name = "model"
-
+class TransformersClassifier(LearnedLayer):
     def __init__(self, model_dir: Path) -> None:
         torch, transformers = _imports()
-        meta_path = model_dir / "meta.json"
-        if not meta_path.exists():
-            raise AnalyserError(str(model_dir), "no trained model here: run `analyser train --backend transformers`")
-        self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        self.thresholds = {k: float(v) for k, v in self.meta["thresholds"].items()}
+        super().__init__(model_dir, "run `analyser train --backend transformers`")
         self.torch = torch
         self.tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
         self.model = transformers.AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True)
@@ -94,9 +89,3 @@ class TransformersClassifier:
             enc = self.tokenizer(texts, truncation=True, max_length=MAX_LENGTH, padding=True, return_tensors="pt")
             probs = self.torch.sigmoid(self.model(**enc).logits).tolist()
         return [dict(zip(LABELS, row)) for row in probs]
-
-    def scores(self, text: str) -> dict[str, float]:
-        return self.scores_many([text])[0]
-
-    def classify(self, provision: Provision) -> list[Finding]:
-        return model_findings(self, provision)

@@ -36,28 +36,39 @@ def passes_net(text: str) -> bool:
     return bool(_net().search(text))
 
 
-class ModelClassifier:
+class LearnedLayer:
+    """What both backends share: meta.json (labels, thresholds) and the classify call. A backend
+    loads its model and implements `scores_many`."""
+
     name = "model"
 
-    def __init__(self, model_dir: Path = MODEL_DIR) -> None:
-        import spacy
-
+    def __init__(self, model_dir: Path, missing_hint: str) -> None:
         meta_path = model_dir / "meta.json"
         if not meta_path.exists():
-            raise AnalyserError(str(model_dir), "no trained model here: run `analyser train`, or analyse without --model")
+            raise AnalyserError(str(model_dir), f"no trained model here: {missing_hint}")
         self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
         self.thresholds = {k: float(v) for k, v in self.meta["thresholds"].items()}
-        self.nlp = spacy.load(model_dir / "pipeline")
-        self.layer = f"model:textcat-bow@{model_dir.name}"
 
     def scores_many(self, texts: list[str]) -> list[dict[str, float]]:
-        return [dict(doc.cats) for doc in self.nlp.pipe(fold(t) for t in texts)]
+        raise NotImplementedError
 
     def scores(self, text: str) -> dict[str, float]:
         return self.scores_many([text])[0]
 
     def classify(self, provision: Provision) -> list[Finding]:
         return model_findings(self, provision)
+
+
+class ModelClassifier(LearnedLayer):
+    def __init__(self, model_dir: Path = MODEL_DIR) -> None:
+        import spacy
+
+        super().__init__(model_dir, "run `analyser train`, or analyse without --model")
+        self.nlp = spacy.load(model_dir / "pipeline")
+        self.layer = f"model:textcat-bow@{model_dir.name}"
+
+    def scores_many(self, texts: list[str]) -> list[dict[str, float]]:
+        return [dict(doc.cats) for doc in self.nlp.pipe(fold(t) for t in texts)]
 
 
 class Thresholded:
@@ -108,9 +119,9 @@ def model_findings(model, provision: Provision) -> list[Finding]:
     return findings
 
 
-@lru_cache(maxsize=1)
 def default_model() -> ModelClassifier:
-    return ModelClassifier()
+    """The shipped model (the same cached object as `load_model` of its folder)."""
+    return load_model(str(MODEL_DIR))
 
 
 @lru_cache(maxsize=4)

@@ -247,12 +247,6 @@ class RuleClassifier:
         return a.default
 
 
-def _article_title(provision: Provision) -> str:
-    """The innermost heading that is not a paragraph number: the article's own title."""
-    parts = [p for p in provision.heading_parts if not p.isdigit() and not p.startswith("Recital")]
-    return parts[-1] if parts else ""
-
-
 def _evidence(doc: Doc, collapsed: Collapsed, text: str, matches: list[Match]) -> list[Evidence]:
     spans = sorted({
         (collapsed.original(doc[m.start].idx), collapsed.original(doc[m.end - 1].idx + len(doc[m.end - 1].text) - 1) + 1)
