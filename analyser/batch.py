@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import json
 import os
 import sys
 import time
@@ -20,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analyser import analyse
+from analyser.errors import PROCESS_DIED, reason_of
 from analyser.pipeline import DOCUMENT_TIMEOUT_S
 from analyser.store import Store
 
 SUFFIXES = {".xml", ".pdf", ".txt", ".md", ".docx", ".html", ".htm"}
-CRASHED = "worker process died while analysing this file (out of memory or a crash in a library)"
+CRASHED = PROCESS_DIED  # what the store records for a file whose worker died
 
 
 def collect(inputs: list[str]) -> list[Path]:
@@ -54,22 +55,19 @@ def file_hash(path: Path) -> str | None:
 
 
 def work(path: str, sha: str, reports_dir: str) -> dict[str, Any]:
-    """Runs in a worker: analyse one file, write its JSON report, return what the store needs."""
-    from analyser import AnalyserError, analyse
+    """Runs in a worker: analyse one file, write its JSON report, return what the store needs
+    (the report without provision texts, which the store does not keep)."""
     from analyser.report import render, write_atomic
 
     start = time.perf_counter()
     try:
         report = analyse(path, timeout=DOCUMENT_TIMEOUT_S)
-    except AnalyserError as exc:
-        return {"path": path, "sha256": sha, "error": exc.reason}
-    except Exception as exc:  # one bad file must not stop the batch
-        return {"path": path, "sha256": sha, "error": f"internal error: {type(exc).__name__}: {exc}"}
+    except Exception as exc:  # noqa: BLE001  (one bad file must not stop the batch)
+        return {"path": path, "sha256": sha, "error": reason_of(exc)}
     out = Path(reports_dir) / f"{Path(path).stem}-{sha[:8]}.json"
-    text = render(report, "json")
-    write_atomic(text, out)
-    return {"path": path, "sha256": sha, "report": json.loads(text), "report_path": str(out),
-            "seconds": time.perf_counter() - start, "pages": report.document.pages or 0}
+    write_atomic(render(report, "json"), out)
+    return {"path": path, "sha256": sha, "report": report.to_dict(include_text=False), "report_path": str(out),
+            "seconds": time.perf_counter() - start}
 
 
 @dataclass
@@ -92,9 +90,8 @@ class LocalExecutor:
         return self.pool.submit(work, *args)
 
     @staticmethod
-    def wait(pending: set) -> tuple[set, set]:
-        done, rest = wait(pending, return_when=FIRST_COMPLETED)
-        return set(done), set(rest)
+    def wait(pending: set) -> set:
+        return set(wait(pending, return_when=FIRST_COMPLETED).done)
 
     def restart(self) -> None:
         """A worker that dies (killed for memory, a segfault in a PDF library) breaks the whole
@@ -122,11 +119,10 @@ class DaskExecutor:
         return self.client.submit(work, *args, pure=False)
 
     @staticmethod
-    def wait(pending: set) -> tuple[set, set]:
+    def wait(pending: set) -> set:
         from distributed import wait as dask_wait
 
-        result = dask_wait(list(pending), return_when="FIRST_COMPLETED")
-        return set(result.done), set(result.not_done)
+        return set(dask_wait(list(pending), return_when="FIRST_COMPLETED").done)
 
     def restart(self) -> None:
         pass  # Dask reschedules work from a lost worker itself
@@ -162,17 +158,17 @@ def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: 
         workers or os.cpu_count() or 1)
     inflight: dict[Any, tuple[str, str]] = {}
 
-    def submit(item: tuple[str, str]) -> None:
-        inflight[pool.submit(*item, str(reports_dir))] = item
+    queue = iter(todo)
+
+    def top_up() -> None:
+        """Keep at most 2 x workers files in flight: a kill loses little."""
+        while len(inflight) < 2 * pool.workers and (item := next(queue, None)) is not None:
+            inflight[pool.submit(*item, str(reports_dir))] = item
 
     try:
-        queue = iter(todo)
-        for item in queue:  # keep at most 2 x workers in flight: a kill loses little
-            submit(item)
-            if len(inflight) >= 2 * pool.workers:
-                break
+        top_up()
         while inflight:
-            finished, _ = pool.wait(set(inflight))
+            finished = pool.wait(set(inflight))
             results, suspects = [], []
             for fut in finished:
                 item = inflight.pop(fut)
@@ -194,13 +190,9 @@ def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: 
                     store.add_report(result["sha256"], result["path"], result["report"], result["report_path"],
                                      result["seconds"])
                     done += 1
-                    pages += result["pages"]
+                    pages += result["report"]["document"]["pages"] or 0
                 bar.update(1, pages, time.perf_counter() - start)
-            while len(inflight) < 2 * pool.workers:
-                nxt = next(queue, None)
-                if nxt is None:
-                    break
-                submit(nxt)
+            top_up()
     finally:
         pool.close()
         bar.close()

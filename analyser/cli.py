@@ -19,6 +19,7 @@ EXIT_INTERNAL = 3
 def _parser() -> argparse.ArgumentParser:
     from analyser import __version__
     from analyser.language import ENGINES, SUPPORTED
+    from analyser.pipeline import DOCUMENT_TIMEOUT_S
     from analyser.report import FORMATS
 
     parser = argparse.ArgumentParser(prog="analyser", description="Screen trade agreements for culture (UNESCO 2005 Convention, Operational Guidelines 18-19).")
@@ -38,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber"], default="pdfium",
                    help="PDF text engine: pdfium (fast, default) or pdfplumber (pdfminer layout analysis)")
     a.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages even when OCRmyPDF is installed")
-    a.add_argument("--timeout", type=float, default=900, help="give up on a document after this many seconds (default 900)")
+    a.add_argument("--timeout", type=float, default=DOCUMENT_TIMEOUT_S,
+                   help=f"give up on a document after this many seconds (default {DOCUMENT_TIMEOUT_S})")
     a.add_argument("--model", action="store_true", help="add the learned layer (models/textcat-bow) to the rules")
     a.add_argument("--model-dir", default=None, help="add this trained model folder (either backend) to the rules")
 

@@ -9,3 +9,11 @@ class AnalyserError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+PROCESS_DIED = "the process analysing this file died (out of memory or a crash in a library)"
+
+
+def reason_of(exc: Exception) -> str:
+    """One line for any failure: the input problem, or the internal error, never a traceback."""
+    return exc.reason if isinstance(exc, AnalyserError) else f"internal error: {type(exc).__name__}: {exc}"

@@ -10,7 +10,7 @@ import logging
 import time
 
 from analyser import checks, classify, ingest, language, structure
-from analyser.errors import AnalyserError
+from analyser.errors import PROCESS_DIED, AnalyserError, reason_of
 from analyser.model import Document, Evidence, Report
 
 
@@ -58,7 +58,7 @@ def analyse_isolated(path: str | Path, timeout: float, **options) -> Report:
             raise AnalyserError(str(path), f"analysis took longer than {timeout:g} s (raise the time limit for very long files)")
         kind, value = receive.recv()
     except EOFError:
-        raise AnalyserError(str(path), "the analysis process died (out of memory or a crash in a library)") from None
+        raise AnalyserError(str(path), PROCESS_DIED) from None
     finally:
         if child.is_alive():
             child.kill()
@@ -91,10 +91,8 @@ def _analyse_to_pipe(send, path: str, options: dict) -> None:
         report = analyse(path, **options)
         report.document.layout = None  # closed, and not picklable; evidence already has its boxes
         send.send(("report", report))
-    except AnalyserError as exc:
-        send.send(("error", (exc.path, exc.reason)))
     except Exception as exc:  # noqa: BLE001  (one line for the caller, never a traceback)
-        send.send(("error", (path, f"internal error: {type(exc).__name__}: {exc}")))
+        send.send(("error", (getattr(exc, "path", path), reason_of(exc))))
     finally:
         send.close()
 

@@ -53,8 +53,8 @@ def load_bytes(data: bytes, name: str, pdf_engine: str = "pdfium", ocr: bool = T
     suffix = Path(name).suffix.lower()
     for backend in BACKENDS:
         if backend.format != "text" and backend.sniff(head, suffix):
-            if backend.format == "pdf" and (pdf_engine != "pdfium" or not ocr):
-                backend = PdfBackend(pdf_engine, ocr=ocr)
+            if backend.format == "pdf":
+                backend = PdfBackend(pdf_engine, ocr=ocr)  # the caller's engine and OCR choice
             return backend.load(data, name)
     for magic, what in _NOT_YET:
         if head.startswith(magic):
