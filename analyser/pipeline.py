@@ -133,11 +133,11 @@ def locate_evidence(doc: Document) -> None:
                 runs = _page_runs(doc.layout.page_of, p.start + e.start, p.start + e.end)
                 if len(runs) == 1:
                     e.page = runs[0][0]
-                    e.boxes = [box for _, box in doc.layout.boxes_for(p.start + e.start, p.start + e.end)] or None
+                    e.boxes = doc.layout.boxes_for(p.start + e.start, p.start + e.end) or None
                     located.append(e)
                     continue
                 located += [Evidence(start=start - p.start, end=end - p.start, text=p.text[start - p.start:end - p.start],
-                                     page=page, boxes=[box for _, box in doc.layout.boxes_for(start, end)] or None)
+                                     page=page, boxes=doc.layout.boxes_for(start, end) or None)
                             for page, start, end in runs] or [e]
             f.evidence = located
 

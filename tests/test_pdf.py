@@ -203,7 +203,7 @@ def test_evidence_over_a_page_break_is_highlighted_on_both_pages():
         page_of = array("i", [4] * brk + [5] * (len(text) - brk))
 
         def boxes_for(self, start, end):
-            return [(self.page_of[start], [float(start), 0.0, float(end), 10.0])] if end > start else []
+            return [[float(start), 0.0, float(end), 10.0]] if end > start else []
 
     provision = Provision(id="p1", kind="article", heading="Article 2205", text=text, start=0, end=len(text), language="en")
     provision.findings = [Finding("cultural_exemption", 0.9, "rule:test", [Evidence(0, len(text), text)])]

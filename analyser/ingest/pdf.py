@@ -57,11 +57,9 @@ class Page:
 
     number: int
     text: str
-    size: tuple[float, float]
     char_box: Callable[[int], tuple[float, float, float, float] | None]
     has_images: bool = False
     font_size: Callable[[int], float] | None = None
-    columns: int = 1
     unreadable: bool = False
 
 
@@ -84,8 +82,8 @@ class PdfLayout:
     def pages_for(self, start: int, end: int) -> list[int]:
         return sorted({p for p in self.page_of[start:end] if p})
 
-    def boxes_for(self, start: int, end: int) -> list[tuple[int, list[float]]]:
-        """(page, [x0, y0, x1, y1]) per line of the span, merged from character boxes."""
+    def boxes_for(self, start: int, end: int) -> list[list[float]]:
+        """[x0, y0, x1, y1] per line of the span, merged from character boxes (never across pages)."""
         out: list[tuple[int, list[float]]] = []
         for pos in range(start, min(end, len(self.page_of))):
             page_no, idx = self.page_of[pos], self.index_of[pos]
@@ -103,7 +101,7 @@ class PdfLayout:
                     last[2], last[3] = max(last[2], x1), max(last[3], y1)
                     continue
             out.append((page_no, [x0, y0, x1, y1]))
-        return [(p, [round(v, 2) for v in b]) for p, b in out]
+        return [[round(v, 2) for v in b] for _, b in out]
 
 
 # --- columns -------------------------------------------------------------------------------
@@ -224,7 +222,21 @@ def _remapped(fn: Callable[[int], Any], index: list[int], missing: Any = None) -
     return lambda pos: fn(index[pos]) if index[pos] >= 0 else missing
 
 
-def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
+def _skipped(number: int) -> Page:
+    """A page the caller did not ask for (`only`): nothing opened, nothing read."""
+    return Page(number=number, text="", char_box=lambda j: None)
+
+
+def _in_column_order(text: str, char_box: Callable, font_size: Callable, gutter: float | None):
+    """The page text read column by column, with its per-character look-ups remapped to match."""
+    if gutter is None:
+        return text, char_box, font_size
+    text, index = column_order(text, char_box, gutter)
+    return text, _remapped(char_box, index), _remapped(font_size, index, 0.0)
+
+
+def pdfium_pages(data: bytes, path: str, only: set[int] | None = None) -> tuple[list[Page], Any]:
+    """Every page, or only the page numbers in `only` (the others are empty placeholders)."""
     pdf = _open_pdfium(data, path)
     n_pages = len(pdf)
     if n_pages > MAX_PAGES:
@@ -232,26 +244,29 @@ def pdfium_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
         raise AnalyserError(path, f"too many pages ({n_pages} > {MAX_PAGES}); split the file")
     opened: list[Any] = []
     try:
-        return _pdfium_read(pdf, opened), (pdf, opened)  # open until the layout is closed: boxes are read from them
+        return _pdfium_read(pdf, opened, only), (pdf, opened)  # open until the layout is closed: boxes are read from them
     except BaseException:  # a time limit or a library error mid-way: free what is open
         close_handles([(pdf, opened)])
         raise
 
 
-def _pdfium_read(pdf: Any, opened: list[Any]) -> list[Page]:
+def _pdfium_read(pdf: Any, opened: list[Any], only: set[int] | None) -> list[Page]:
     import pypdfium2.raw as raw
 
     import pypdfium2 as pdfium
 
     pages = []
     for i in range(len(pdf)):
+        if only is not None and i + 1 not in only:
+            pages.append(_skipped(i + 1))
+            continue
         try:
             page = pdf[i]
             textpage = page.get_textpage()
             text = textpage.get_text_range()
         except pdfium.PdfiumError:
             # A damaged page: kept as an empty, unreadable page; the others are still analysed.
-            pages.append(Page(number=i + 1, text="", size=(0.0, 0.0), char_box=lambda j: None, unreadable=True))
+            pages.append(Page(number=i + 1, text="", char_box=lambda j: None, unreadable=True))
             continue
         opened += [textpage, page]
         has_images = False
@@ -262,21 +277,18 @@ def _pdfium_read(pdf: Any, opened: list[Any]) -> list[Page]:
             left, bottom, right, top = _tp.get_charbox(idx, loose=True)  # font box, as viewers highlight
             return (left, bottom, right, top)
 
+        def pdf_font_size(idx: int, _tp=textpage) -> float:
+            return float(raw.FPDFText_GetFontSize(_tp.raw, idx))
+
         width = page.get_size()[0]
         gutter = find_gutter([textpage.get_rect(j) for j in range(textpage.count_rects())], width) if text.strip() else None
-        if gutter is not None:
-            text, index = column_order(text, pdf_box, gutter)
-            char_box = _remapped(pdf_box, index)
-            font_size = _remapped(lambda j, _tp=textpage: float(raw.FPDFText_GetFontSize(_tp.raw, j)), index, 0.0)
-        else:
-            char_box = pdf_box
-            font_size = lambda j, _tp=textpage: float(raw.FPDFText_GetFontSize(_tp.raw, j))  # noqa: E731
-        pages.append(Page(number=i + 1, text=text, size=tuple(page.get_size()), char_box=char_box,
-                          has_images=has_images, font_size=font_size, columns=2 if gutter is not None else 1))
+        text, char_box, font_size = _in_column_order(text, pdf_box, pdf_font_size, gutter)
+        pages.append(Page(number=i + 1, text=text, char_box=char_box, has_images=has_images, font_size=font_size))
     return pages
 
 
-def pdfplumber_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
+def pdfplumber_pages(data: bytes, path: str, only: set[int] | None = None) -> tuple[list[Page], Any]:
+    """Every page, or only the page numbers in `only` (the others are empty placeholders)."""
     import io
 
     import pdfplumber
@@ -292,6 +304,9 @@ def pdfplumber_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
         raise AnalyserError(path, f"corrupt or truncated PDF ({type(exc).__name__})") from None
     pages = []
     for i in range(n):
+        if only is not None and i + 1 not in only:
+            pages.append(_skipped(i + 1))
+            continue
         page = pdf.pages[i]
         height = float(page.height)
         words = page.extract_words(use_text_flow=True, return_chars=True)
@@ -314,12 +329,8 @@ def pdfplumber_pages(data: bytes, path: str) -> tuple[list[Page], Any]:
         text = "".join(parts)
         word_boxes = [(w["x0"], height - w["bottom"], w["x1"], height - w["top"]) for w in words]
         gutter = find_gutter(word_boxes, float(page.width))
-        char_box, font_size = boxes.__getitem__, sizes.__getitem__
-        if gutter is not None:
-            text, index = column_order(text, boxes.__getitem__, gutter)
-            char_box, font_size = _remapped(boxes.__getitem__, index), _remapped(sizes.__getitem__, index, 0.0)
-        pages.append(Page(number=i + 1, text=text, size=(float(page.width), height), char_box=char_box,
-                          has_images=has_images, font_size=font_size, columns=2 if gutter is not None else 1))
+        text, char_box, font_size = _in_column_order(text, boxes.__getitem__, sizes.__getitem__, gutter)
+        pages.append(Page(number=i + 1, text=text, char_box=char_box, has_images=has_images, font_size=font_size))
         page.close()  # pdfplumber keeps every parsed page in memory otherwise
     pdf.close()
     return pages, None
@@ -473,18 +484,18 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
                 continue  # soft hyphen at line end: the word goes on, no line break
             b.insert("\n")
         b.insert("\n")
-    main_end = sum(map(len, b.parts))
+    main_end = len(b.page_of)  # one entry per character of the text so far
     # Footnotes follow the body as their own blocks, separated as the structure stage joins blocks.
     note_spans: list[tuple[int, int, int]] = []
     for page_no, lines in footnotes:
         b.insert("\n\n")
-        start = sum(map(len, b.parts))
+        start = len(b.page_of)
         page = pages[page_no - 1]
         for j, (s, e) in enumerate(lines):
             if j:
                 b.insert("\n")
             b.add(page.text[s:e], page_no, s)
-        note_spans.append((start, sum(map(len, b.parts)), page_no))
+        note_spans.append((start, len(b.page_of), page_no))
     text = "".join(b.parts)
     layout = PdfLayout(page_of=b.page_of, index_of=b.index_of, pages=pages)
     layout.main_end, layout.footnotes = main_end, note_spans
@@ -574,7 +585,7 @@ class PdfBackend:
         if skipped["no_text_layer"] and self.ocr and ocr_available():
             ocr_pages = skipped["no_text_layer"]
             ocr_data = run_ocr(data, path, ocr_pages)
-            ocr_read, ocr_handle = ENGINES[self.engine](ocr_data, path)
+            ocr_read, ocr_handle = ENGINES[self.engine](ocr_data, path, only=set(ocr_pages))
             handles.append(ocr_handle)
             pages = [ocr_read[p.number - 1] if p.number in ocr_pages else p for p in pages]
             text, layout, skipped = clean(pages)
@@ -591,8 +602,6 @@ class PdfBackend:
         if not text.strip():
             raise AnalyserError(path, "the PDF holds no text")
         if skipped["unreadable"]:
-            if not text.strip():
-                raise AnalyserError(path, f"corrupt PDF: no page can be read (pages {_ranges(skipped['unreadable'])})")
             warnings.append(f"damaged pages could not be read: {_ranges(skipped['unreadable'])}")
         if skipped["low_quality_text"]:
             warnings.append(f"low-quality text layer (bad OCR) on pages {_ranges(skipped['low_quality_text'])}: "
