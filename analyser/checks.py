@@ -73,7 +73,7 @@ def run(doc: Document) -> dict[str, Check]:
     checks = {
         "G1": _check("G1", "met", convention) if convention else _check("G1", "missing", []),
         "G2": _check("G2", "met", guidelines) if guidelines else _check("G2", "missing", []),
-        "G3": (_check("G3", "met", agreement_wide, also=[h for h in exemptions if h not in agreement_wide]) if agreement_wide
+        "G3": (_check("G3", "met", agreement_wide, also=exemptions) if agreement_wide
                else _check("G3", "partly", exemptions) if exemptions else _check("G3", "missing", [])),
         "G4": _g4(digital, exemptions, agreement_wide),
         "G5": _simple("G5", _hits(doc, "preferential_treatment")),

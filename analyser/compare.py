@@ -73,11 +73,10 @@ def compare(old: Report, new: Report) -> dict[str, Any]:
         if p.findings:
             match, sim = new_index.best(p)
             pairs[(p.id, match.id if match else None)] = (p, match, sim)
+    matched_new = {new_id for _, new_id in pairs}
     for p in new_doc.provisions:
-        if p.findings and not any(key[1] == p.id for key in pairs):
+        if p.findings and p.id not in matched_new:
             match, sim = old_index.best(p)
-            if match is not None and (match.id, p.id) in pairs:
-                continue
             pairs[(match.id if match else None, p.id)] = (match, p, sim)
     changes = []
     for o, n, sim in pairs.values():
@@ -115,9 +114,10 @@ def _pair_changes(o: Provision | None, n: Provision | None, sim: float) -> list[
     labels = sorted(old_f.keys() | new_f.keys())
     if sim < SAME_TEXT and not out:
         out.append({"kind": "reworded", "label": labels[0] if labels else None, "detail": "wording changed", **base})
-    if _article_number(o) != _article_number(n) and _article_number(o) and _article_number(n):
+    before, after = _article_number(o), _article_number(n)
+    if before and after and before != after:
         out.append({"kind": "renumbered", "label": labels[0] if labels else None,
-                    "detail": f"Article {_article_number(o)} -> Article {_article_number(n)}", **base})
+                    "detail": f"Article {before} -> Article {after}", **base})
     return out
 
 

@@ -38,6 +38,12 @@ def library() -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+@lru_cache(maxsize=1)
+def _index() -> "BM25":
+    """The library's BM25 index: built once, like the library itself."""
+    return BM25([_tokens(e["text"]) for e in library()])
+
+
 def _tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(fold(text)) if t not in STOP]
 
@@ -72,8 +78,8 @@ def _query(report: Report, cid: str) -> list[str]:
 
 def propose(report: Report, per_check: int = PER_CHECK) -> dict[str, Any]:
     doc = report.document
-    lib = library()
-    index = BM25([_tokens(e["text"]) for e in lib])
+    lib, index = library(), _index()
+    queries: dict[tuple[str, ...] | None, list[str]] = {}  # checks without a focus share one query
     parties = set(doc.parties)
     region = (doc.metadata.get("region") or "").split(";")[0].strip()
     out: dict[str, Any] = {"document": {"source": doc.source, "title": doc.title, "language": doc.language},
@@ -81,7 +87,11 @@ def propose(report: Report, per_check: int = PER_CHECK) -> dict[str, Any]:
     for cid, check in report.checks.items():
         if check.status not in {"missing", "partly"}:
             continue
-        query = _query(report, cid)
+        focus = FOCUS.get(cid)
+        if focus not in queries:
+            queries[focus] = _query(report, cid)
+        query = queries[focus]
+        has_own_language = any(e["language"] == doc.language and cid in e["checks"] for e in lib)
         ranked = []
         for i, entry in enumerate(lib):
             if cid not in entry["checks"] or entry.get("agreement") == doc.title:
@@ -93,8 +103,8 @@ def propose(report: Report, per_check: int = PER_CHECK) -> dict[str, Any]:
             full = int(cid in {"G3", "G7"} and entry.get("scope") == "agreement")
             same_lang = entry["language"] == doc.language
             why = [f"meets {cid} in {entry['agreement']} ({entry['year']})"]
-            why.append("same language" if same_lang else f"in {entry['language']}: no {doc.language} precedent for {cid} in the library"
-                       if not any(e["language"] == doc.language and cid in e["checks"] for e in lib) else f"in {entry['language']}")
+            why.append("same language" if same_lang else f"in {entry['language']}" if has_own_language
+                       else f"in {entry['language']}: no {doc.language} precedent for {cid} in the library")
             if shared_parties:
                 why.append(f"shared parties {', '.join(shared_parties)}")
             elif bonus:

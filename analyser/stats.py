@@ -57,6 +57,13 @@ def periods(docs: list[dict], width: int = 5) -> dict:
     return share_by([d for d in docs if d["year"]], lambda d: [d["year"] // width * width])
 
 
+def groupings(docs: list[dict]) -> dict[str, dict]:
+    """The views the summary and the plots share: by 5-year period, first-listed region, party."""
+    return {"periods": periods(docs),
+            "regions": share_by(docs, lambda d: [d["region"].split(";")[0].strip()]),
+            "parties": share_by(docs, lambda d: d["parties"])}
+
+
 def top_wordings(docs: list[dict], findings: list[tuple], per_label: int = 5) -> dict:
     titles = {d["sha256"]: d["title"] for d in docs}
     counts: dict = defaultdict(Counter)
@@ -68,20 +75,19 @@ def top_wordings(docs: list[dict], findings: list[tuple], per_label: int = 5) ->
     return {label: [(w, n, sorted(users[label][w])[:6]) for w, n in c.most_common(per_label)] for label, c in counts.items()}
 
 
-def summary_text(docs: list[dict], findings: list[tuple]) -> str:
+def summary_text(docs: list[dict], findings: list[tuple], groups: dict[str, dict] | None = None) -> str:
+    groups = groups or groupings(docs)
     lines = [f"{len(docs)} agreements analysed"]
     overall = share_by(docs, lambda d: ["all"]).get("all", {})
     lines.append("share met: " + ", ".join(f"{c} {overall.get(c, 0):.1%}" for c in CHECK_IDS))
     lines.append("\nby period signed (5 years): " + " ".join(f"{c:>5}" for c in PLOTTED) + "      n")
-    for period, row in sorted(periods(docs).items()):
+    for period, row in sorted(groups["periods"].items()):
         lines.append(f"  {period}-{period + 4}:             " + " ".join(f"{row[c]:5.0%}" for c in PLOTTED) + f" {row['n']:6d}")
     lines.append("\nby region (first listed): " + " ".join(f"{c:>5}" for c in PLOTTED))
-    regions = share_by(docs, lambda d: [d["region"].split(";")[0].strip()])
-    for region, row in sorted(regions.items(), key=lambda kv: -kv[1]["n"])[:12]:
+    for region, row in sorted(groups["regions"].items(), key=lambda kv: -kv[1]["n"])[:12]:
         lines.append(f"  {region[:28]:<28} " + " ".join(f"{row[c]:5.0%}" for c in PLOTTED) + f" {row['n']:6d}")
     lines.append("\nparties with most agreements meeting G3 (cultural clause):")
-    parties = share_by(docs, lambda d: d["parties"])
-    best = sorted(((p, r) for p, r in parties.items() if r["n"] >= 3), key=lambda kv: (-kv[1]["G3"], -kv[1]["n"]))[:10]
+    best = sorted(((p, r) for p, r in groups["parties"].items() if r["n"] >= 3), key=lambda kv: (-kv[1]["G3"], -kv[1]["n"]))[:10]
     for party, row in best:
         lines.append(f"  {party}: G3 {row['G3']:.0%} of {row['n']}")
     lines.append("\nmost frequent clause wordings per label:")
@@ -92,14 +98,15 @@ def summary_text(docs: list[dict], findings: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def plot(docs: list[dict], out: Path) -> list[Path]:
+def plot(docs: list[dict], out: Path, groups: dict[str, dict] | None = None) -> list[Path]:
+    groups = groups or groupings(docs)
     import matplotlib
 
     matplotlib.use("Agg")  # files only, no display
     import matplotlib.pyplot as plt
 
     written = []
-    rows = sorted(periods(docs).items())
+    rows = sorted(groups["periods"].items())
     if rows:
         fig, ax = plt.subplots(figsize=(8, 4.5))
         xs = [f"{p}-{p + 4}" for p, _ in rows]
@@ -116,8 +123,8 @@ def plot(docs: list[dict], out: Path) -> list[Path]:
         fig.savefig(path, dpi=110)
         plt.close(fig)
         written.append(path)
-    regions = sorted(share_by(docs, lambda d: [d["region"].split(";")[0].strip()]).items(), key=lambda kv: -kv[1]["n"])[:10]
-    parties = sorted(share_by(docs, lambda d: d["parties"]).items(), key=lambda kv: -kv[1]["n"])[:15]
+    regions = sorted(groups["regions"].items(), key=lambda kv: -kv[1]["n"])[:10]
+    parties = sorted(groups["parties"].items(), key=lambda kv: -kv[1]["n"])[:15]
     for groups, name, title in ((regions, "checks_by_region.png", "Checks met by region"),
                                 (parties, "checks_by_party.png", "Checks met by party (parties with most agreements)")):
         if groups:
@@ -143,11 +150,12 @@ def _bars(plt, groups: list, path: Path, title: str) -> Path:
 
 def run(out: Path) -> str:
     docs, findings = load(out)
-    text = summary_text(docs, findings)
+    groups = groupings(docs)
+    text = summary_text(docs, findings, groups)
     folder = out / "stats"
     folder.mkdir(exist_ok=True)
     try:
-        images = plot(docs, folder)
+        images = plot(docs, folder, groups)
     except ImportError:
         images = []
         text += "\n(plots need matplotlib: pip install .[stats])"

@@ -57,19 +57,21 @@ def write_tables(out: Path) -> list[Path]:
         db.close()
     folder = out / "tables"
     folder.mkdir(exist_ok=True)
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        pa = pq = None  # Parquet is optional; CSV is always written
     written = []
     for name, (rows, columns) in tables.items():
         path = folder / f"{name}.csv"
         write_atomic(_csv(rows, columns), path)
         written.append(path)
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError:
+        if pq is None:
             continue
         table = pa.Table.from_pylist(rows, schema=None) if rows else pa.table({c: [] for c in columns})
-        tmp = folder / f".{name}.parquet.tmp"
-        pq.write_table(table, tmp)
-        tmp.replace(folder / f"{name}.parquet")
+        buf = io.BytesIO()
+        pq.write_table(table, buf)
+        write_atomic(buf.getvalue(), folder / f"{name}.parquet")
         written.append(folder / f"{name}.parquet")
     return written
