@@ -20,6 +20,7 @@ from analyser import AnalyserError
 from analyser.model import LABELS
 from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
 from analyser.report import render
+from analyser.report.html import mark_spans
 from analyser.report.pdf import LABEL_COLOURS, to_pdf
 
 ROOT = Path(__file__).resolve().parent
@@ -92,21 +93,11 @@ def highlighted(text: str, spans: list[tuple[int, int, str]], query: str) -> str
     def show(segment: str) -> str:
         if hits is None:
             return escape(segment)
-        out, last = [], 0
-        for m in hits.finditer(segment):
-            out += [escape(segment[last:m.start()]), f"<u><b>{escape(m.group(0))}</b></u>"]
-            last = m.end()
-        return "".join(out) + escape(segment[last:])
+        found = [(m.start(), m.end(), "") for m in hits.finditer(segment)]
+        return mark_spans(segment, found, lambda _, inner: f"<u><b>{inner}</b></u>")
 
-    out, last = [], 0
-    for start, end, label in sorted(spans):
-        if start < last:
-            continue
-        out += [show(text[last:start]),
-                f"<mark style='background:#{LABEL_COLOURS.get(label, 'ffd700')}55'>{show(text[start:end])}</mark>"]
-        last = end
-    out.append(show(text[last:]))
-    return "".join(out)
+    return mark_spans(text, spans, lambda label, inner: f"<mark style='background:#{LABEL_COLOURS.get(label, 'ffd700')}55'>"
+                                                        f"{inner}</mark>", show)
 
 
 def document_view(report, data: bytes | None) -> None:
@@ -165,22 +156,44 @@ def document_view(report, data: bytes | None) -> None:
                      width="stretch")
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def exports(sha: str, _report, _data: bytes | None) -> dict[str, str | bytes]:
+    """The downloads of one report, rendered once per content hash, not on every rerun. The PDF
+    is built from the uploaded bytes: the cached report is shared between sessions and never changed."""
+    out = {fmt: render(_report, fmt) for fmt in ("json", "csv", "html", "md")}
+    if _report.document.format == "pdf" and _data is not None:
+        out["pdf"] = to_pdf(_report, _data)
+    return out
+
+
 def downloads(report, data: bytes | None) -> None:
     st.subheader(t("downloads"))
     stem = Path(report.document.source).stem
+    files = exports(report.document.sha256, report, data)
     cols = st.columns(5)
-    cols[0].download_button("JSON", render(report, "json"), f"{stem}.json", "application/json")
-    cols[1].download_button("CSV", render(report, "csv"), f"{stem}.csv", "text/csv")
-    cols[2].download_button("HTML", render(report, "html"), f"{stem}.html", "text/html")
-    cols[3].download_button("Markdown", render(report, "md"), f"{stem}.md", "text/markdown")
-    if report.document.format == "pdf" and data is not None:
-        # from the uploaded bytes: the cached report is shared between sessions and never changed
-        cols[4].download_button("PDF", to_pdf(report, data), f"{stem}-annotated.pdf", "application/pdf")
+    cols[0].download_button("JSON", files["json"], f"{stem}.json", "application/json")
+    cols[1].download_button("CSV", files["csv"], f"{stem}.csv", "text/csv")
+    cols[2].download_button("HTML", files["html"], f"{stem}.html", "text/html")
+    cols[3].download_button("Markdown", files["md"], f"{stem}.md", "text/markdown")
+    if "pdf" in files:
+        cols[4].download_button("PDF", files["pdf"], f"{stem}-annotated.pdf", "application/pdf")
+
+
+UPLOAD_TYPES = ["pdf", "docx", "html", "htm", "txt", "md", "xml"]
+
+
+def report_for(name: str, data: bytes, sha: str | None = None):
+    """The (cached) report of these bytes, or None after showing why it could not be made."""
+    try:
+        return analyse_bytes(sha or hashlib.sha256(data).hexdigest(), name, data)
+    except AnalyserError as exc:
+        st.error(t("error", name=name, reason=exc.reason))
+        return None
 
 
 def screen_page() -> None:
     limit = st.get_option("server.maxUploadSize")
-    upload = st.file_uploader(t("upload"), type=["pdf", "docx", "html", "htm", "txt", "md", "xml"], key="upload")
+    upload = st.file_uploader(t("upload"), type=UPLOAD_TYPES, key="upload")
     sample = st.selectbox(t("sample"), [t("none")] + list(SAMPLES), key="sample")
     if upload is not None:
         name, data = upload.name, upload.getvalue()
@@ -195,11 +208,9 @@ def screen_page() -> None:
     sha = hashlib.sha256(data).hexdigest()
     if st.session_state.get("sha") != sha:
         st.session_state.update(sha=sha, page=None)
-    try:
-        with st.spinner(t("analysing", name=name)):
-            report = analyse_bytes(sha, name, data)
-    except AnalyserError as exc:
-        st.error(t("error", name=name, reason=exc.reason))
+    with st.spinner(t("analysing", name=name)):
+        report = report_for(name, data, sha)
+    if report is None:
         return
     doc = report.document
     st.markdown(f"**{escape(doc.title or name)}** · {doc.language} · {len(doc.provisions)} provisions"
@@ -213,21 +224,28 @@ def screen_page() -> None:
 
 
 def _uploaded_report(label: str, key: str):
-    upload = st.file_uploader(label, type=["pdf", "docx", "html", "htm", "txt", "md", "xml"], key=key)
-    if upload is None:
-        return None
-    data = upload.getvalue()
-    try:
-        return analyse_bytes(hashlib.sha256(data).hexdigest(), upload.name, data)
-    except AnalyserError as exc:
-        st.error(t("error", name=upload.name, reason=exc.reason))
-        return None
+    upload = st.file_uploader(label, type=UPLOAD_TYPES, key=key)
+    return None if upload is None else report_for(upload.name, upload.getvalue())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def compared(old_sha: str, new_sha: str, _old, _new) -> dict:
+    """Alignment of two cached reports, once per pair of content hashes, not on every rerun."""
+    from analyser.compare import compare
+
+    return compare(_old, _new)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def precedents_for(sha: str, _report) -> dict:
+    """Precedent clauses for one report's gaps, once per content hash."""
+    from analyser.precedents import propose
+
+    return propose(_report)
 
 
 def compare_page() -> None:
     """Two drafts side by side: what changed for culture, and the checks that moved."""
-    from analyser.compare import compare
-
     left, right = st.columns(2)
     with left:
         old = _uploaded_report(t("old_draft"), "old_upload")
@@ -235,7 +253,7 @@ def compare_page() -> None:
         new = _uploaded_report(t("new_draft"), "new_upload")
     if old is None or new is None:
         return
-    result = compare(old, new)
+    result = compared(old.document.sha256, new.document.sha256, old, new)
     rows = "".join(
         f"<tr><td><b>{cid}</b></td><td>{escape(status_label(c['old']))}</td><td>{escape(status_label(c['new']))}</td>"
         f"<td>{'⚠️' if c['changed'] else ''}</td></tr>" for cid, c in result["checks"].items())
@@ -260,9 +278,7 @@ def compare_page() -> None:
 
 
 def precedents_page(report) -> None:
-    from analyser.precedents import propose
-
-    result = propose(report)
+    result = precedents_for(report.document.sha256, report)
     st.subheader(t("precedents"))
     for cid, gap in result["gaps"].items():
         with st.expander(f"{cid} · {status_label(gap['status'])} · {gap['question']}"):
@@ -272,9 +288,16 @@ def precedents_page(report) -> None:
                 st.markdown("> " + escape(" ".join(p["text"].split())[:900]))
 
 
-def stats_page() -> None:
+@st.cache_data(max_entries=4, show_spinner=False)
+def corpus_summary(folder: str, store_mtime: float) -> str:
+    """Corpus analytics (text, PNGs and HTML written under the folder), redone only when the
+    store changes, not on every rerun."""
     from analyser.stats import run as corpus_stats
 
+    return corpus_stats(Path(folder))
+
+
+def stats_page() -> None:
     folder = st.text_input(t("stats_folder"), key="stats_folder")
     if not folder:
         return
@@ -282,7 +305,7 @@ def stats_page() -> None:
     if not (out / "store.sqlite").exists():
         st.error(t("stats_missing"))
         return
-    text = corpus_stats(out)
+    text = corpus_summary(str(out), (out / "store.sqlite").stat().st_mtime)
     for image in sorted((out / "stats").glob("*.png")):
         st.image(str(image))
     st.code(text)

@@ -1,6 +1,7 @@
 """A self-contained HTML report (no external assets): scorecard, then clauses with evidence marked."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from html import escape
 
 from analyser.model import Provision, Report
@@ -12,16 +13,23 @@ mark{background:#ffe082}.prov{border-left:4px solid #90caf9;padding:.2rem .8rem;
 .meta{color:#555;font-size:.9em}"""
 
 
-def _highlight(p: Provision) -> str:
-    spans = sorted({(e.start, e.end) for f in p.findings for e in f.evidence})
+def mark_spans(text: str, spans: Iterable[tuple[int, int, str]], mark: Callable[[str, str], str],
+               show: Callable[[str], str] = escape) -> str:
+    """`text` as HTML: each (start, end, tag) span wrapped by `mark(tag, inner html)`, the rest
+    through `show`; where spans overlap, the first one wins. The HTML report and the UI share it."""
     out, last = [], 0
-    for s, e in spans:
-        if s < last:
+    for start, end, tag in sorted(spans):
+        if start < last:
             continue
-        out += [escape(p.text[last:s]), "<mark>", escape(p.text[s:e]), "</mark>"]
-        last = e
-    out.append(escape(p.text[last:]))
+        out += [show(text[last:start]), mark(tag, show(text[start:end]))]
+        last = end
+    out.append(show(text[last:]))
     return "".join(out)
+
+
+def _highlight(p: Provision) -> str:
+    spans = {(e.start, e.end, "") for f in p.findings for e in f.evidence}
+    return mark_spans(p.text, spans, lambda _, inner: f"<mark>{inner}</mark>")
 
 
 def to_html(report: Report) -> str:
