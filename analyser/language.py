@@ -33,8 +33,8 @@ class Engine(Protocol):
     def detect(self, text: str) -> tuple[str, float]:
         """Most likely ISO 639-1 code and its probability, over all languages the engine knows."""
 
-    def detect_supported(self, text: str) -> str:
-        """Most likely of SUPPORTED."""
+    def detect_supported(self, text: str, default: str = "und") -> str:
+        """Most likely of SUPPORTED; `default` when the engine cannot tell."""
 
 
 class Py3LangidEngine:
@@ -51,8 +51,8 @@ class Py3LangidEngine:
         lang, prob = self._all.classify(text)
         return lang, float(prob)
 
-    def detect_supported(self, text: str) -> str:
-        return self._restricted.classify(text)[0]
+    def detect_supported(self, text: str, default: str = "und") -> str:
+        return self._restricted.classify(text)[0]  # always answers one of SUPPORTED
 
 
 class LangdetectEngine:
@@ -76,11 +76,11 @@ class LangdetectEngine:
         langs = self._langs(text)
         return (langs[0].lang, float(langs[0].prob)) if langs else ("und", 0.0)
 
-    def detect_supported(self, text: str) -> str:
+    def detect_supported(self, text: str, default: str = "und") -> str:
         for cand in self._langs(text):
             if cand.lang in SUPPORTED:
                 return cand.lang
-        return "und"
+        return default
 
 
 ENGINES = {"py3langid": Py3LangidEngine, "langdetect": LangdetectEngine}
@@ -134,8 +134,7 @@ def assign(doc: Document, override: str | None = None, engine_name: str = "py3la
             p.language = plang
             others[plang] += 1
         else:
-            guess = eng.detect_supported(p.text)
-            p.language = guess if guess in SUPPORTED else lang
+            p.language = eng.detect_supported(p.text, default=lang)
     if others:
         listed = ", ".join(f"{n} in {k!r}" for k, n in others.most_common())
         doc.warnings.append(f"provisions in unsupported languages were not analysed: {listed}")

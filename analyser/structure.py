@@ -39,6 +39,7 @@ class Grammar:
     max_title_chars: int
     recital_split: re.Pattern[str]
     continuation: re.Pattern[str]
+    reference_list: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +66,7 @@ def grammar() -> Grammar:
         max_title_chars=spec["max_title_chars"],
         recital_split=re.compile(spec["recital_split"]),
         continuation=re.compile(r"(?:,|\b(?:" + "|".join(map(re.escape, spec["continuation_words"])) + r"))[ ]*$", re.I),
+        reference_list=re.compile(r"\b(" + "|".join(spec["reference_words"]) + r")\s+[0-9IVX]", re.I),
     )
 
 
@@ -137,9 +139,6 @@ def _split_keep_offsets(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]
     return spans
 
 
-_REFERENCE_LIST = re.compile(r"\b(chapter|article|annex|chapitre|annexe|cap[íi]tulo|art[íi]culo|anexo)\s+[0-9IVX]", re.I)
-
-
 def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
     """(line start, body start, kind, label) for every heading line in a plain text."""
     g = grammar()
@@ -155,7 +154,7 @@ def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
         kind = g.kinds.get(kw.lower().rstrip(".") + ("." if kw.endswith(".") else ""), None) or g.kinds.get(kw.lower(), "article")
         label = f"{kw.strip().capitalize()} {m.group('num')}"
         rest = m.group("rest").strip(" .:-–—")
-        if _REFERENCE_LIST.search(rest):
+        if g.reference_list.search(rest):
             continue  # "Chapter 3 (Rules of Origin), Chapter 4 (...)": a list of references
         body_start = m.end()
         if rest and len(rest) <= g.max_title_chars:
