@@ -1,8 +1,10 @@
 """Score the pipeline against labelled agreements, split by agreement (never by provision).
 
-Gold labels are per ToTA article (`article_identifier`); the pipeline's provisions keep that id
-as `source_id`, so a predicted article label is the union of its provisions' labels. Every
-article of an agreement counts: articles absent from an annotation file carry no label.
+Gold labels are per article: for ToTA the `article_identifier`, which the pipeline's provisions
+keep as `source_id`; for other documents (PDF, text; the annotation names its `source`) the
+heading path down to the article (`structure.article_key`). A predicted article label is the
+union of its provisions' labels. Every article of an agreement counts: articles absent from an
+annotation file carry no label.
 Prints per-label precision, recall and F1, micro and macro F1, and G1..G8 check accuracy.
 """
 from __future__ import annotations
@@ -12,18 +14,22 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from analyser.errors import AnalyserError
-from analyser.model import CHECK_IDS, LABELS
+from analyser.model import CHECK_IDS, LABELS, Provision
+from analyser.structure import article_key
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATIONS = ROOT / "corpora" / "annotations"
 SPLITS = ANNOTATIONS / "splits.json"
-SPLIT_DIRS = ("seed", "dev3", "dev4", "test", "train")  # sub-folders of ANNOTATIONS holding split files
+SPLIT_DIRS = ("seed", "dev3", "dev4", "test", "test2", "texts", "train")  # sub-folders of ANNOTATIONS holding split files
+HELD_BACK = ("test", "test2", "texts")  # never tuned on, trained on or used for thresholds
 
 
-TOTA_DIRS = (ROOT / "corpora" / "tota", ROOT.parent / "shared" / "corpora" / "tota")
-HOLDOUT = ROOT.parent / "shared" / "corpora" / "HOLDOUT.txt"
+SHARED_CORPORA = ROOT.parent / "shared" / "corpora"
+TOTA_DIRS = (ROOT / "corpora" / "tota", SHARED_CORPORA / "tota")
+HOLDOUT = SHARED_CORPORA / "HOLDOUT.txt"
 
 
 def held_out_treaties(required: bool = False) -> set[str]:
@@ -79,20 +85,36 @@ class Scores:
 def load_gold(path: Path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
     labels = {p["article_identifier"]: set(p["labels"]) for p in data["provisions"] if p["labels"]}
-    return {"treaty": data["treaty"], "language": data.get("language", "en"), "labels": labels,
-            "checks": {k: v["status"] for k, v in data["checks"].items()}}
+    return {"treaty": data["treaty"], "source": data.get("source"), "language": data.get("language", "en"),
+            "labels": labels, "checks": {k: v["status"] for k, v in data["checks"].items()}}
+
+
+def document_path(gold: dict, tota: Path | None = None) -> Path:
+    """The labelled document: a ToTA agreement, or the `source` file (vendored under corpora/,
+    else in the shared corpus)."""
+    if not gold["source"]:
+        return tota_path(gold["treaty"], tota)
+    vendored = ROOT / "corpora" / gold["source"]
+    return vendored if vendored.exists() else SHARED_CORPORA / gold["source"]
+
+
+def article_of(gold: dict) -> Callable[[Provision], str]:
+    """How a provision maps to the article ids the gold labels use."""
+    return (lambda p: p.source_id) if not gold["source"] else (lambda p: article_key(p.heading))
 
 
 def annotation_files(split: str | tuple[str, ...], annotations: Path) -> list[Path]:
     """The files of one split or several, in order; `all` is every split, `tuning` every split
-    except the held-back `test`."""
+    except the held-back ones (HELD_BACK), `held-back` those."""
     splits = json.loads((annotations / "splits.json").read_text(encoding="utf-8"))["splits"]
     parts: list[str] = []
     for name in (split,) if isinstance(split, str) else split:
-        if name not in (*splits, "all", "tuning"):
+        groups = {"all": list(splits), "tuning": [p for p in splits if p not in HELD_BACK],
+                  "held-back": [p for p in splits if p in HELD_BACK]}
+        if name not in (*splits, *groups):
             raise AnalyserError(str(annotations / "splits.json"),
-                                f"no split {name!r}; choose from {', '.join([*splits, 'all', 'tuning'])}")
-        parts += {"all": list(splits), "tuning": [p for p in splits if p != "test"]}.get(name, [name])
+                                f"no split {name!r}; choose from {', '.join([*splits, *groups])}")
+        parts += groups.get(name, [name])
     names = [n for part in parts for n in splits[part]]
     files = []
     for name in names:
@@ -115,14 +137,15 @@ def score(files: list[Path], tota: Path | None = None, scores: Scores | None = N
     scores = scores or Scores()
     for f in files:
         gold = load_gold(f)
-        report = analyse(tota_path(gold["treaty"], tota), use_model=use_model, rules=rules)
+        report = analyse(document_path(gold, tota), use_model=use_model, rules=rules)
+        article = article_of(gold)
         predicted: dict[str, set[str]] = defaultdict(set)
         evidence: dict[tuple[str, str], str] = {}
         for p in report.document.provisions:
             for fd in p.findings:
-                predicted[p.source_id].add(fd.label)
-                evidence.setdefault((p.source_id, fd.label), " | ".join(e.text for e in fd.evidence))
-        articles = {p.source_id for p in report.document.provisions}
+                predicted[article(p)].add(fd.label)
+                evidence.setdefault((article(p), fd.label), " | ".join(e.text for e in fd.evidence))
+        articles = {article(p) for p in report.document.provisions}
         lang_scores = scores.by_language.setdefault(gold["language"], Scores())
         for s in (scores, lang_scores):
             s.agreements += 1
@@ -154,10 +177,13 @@ def format_scores(s: Scores, title: str) -> str:
              f"{'label':<24}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}{'pred':>6}"]
     for lab in LABELS:
         p, r, f, n = s.prf(lab)
-        lines.append(f"{lab:<24}{p:7.3f}{r:7.3f}{f:7.3f}{n:9d}{s.tp[lab] + s.fp[lab]:6d}")
+        pred = s.tp[lab] + s.fp[lab]
+        cells = f"{p:7.3f}{r:7.3f}{f:7.3f}" if n or pred else f"{'-':>7}" * 3  # undefined without examples
+        lines.append(f"{lab:<24}{cells}{n:9d}{pred:6d}")
     macro, scored = s.macro_f1()
     mp, mr, mf = s.micro()
-    lines.append(f"macro-F1 {macro:.3f} over {len(scored)} labels with examples; micro P {mp:.3f} R {mr:.3f} F1 {mf:.3f}")
+    lines.append(f"macro-F1 {macro:.3f} over {len(scored)} labels with examples; micro P {mp:.3f} R {mr:.3f} F1 {mf:.3f}"
+                 if scored else "no label has an example or a prediction here")
     acc = s.checks_right / s.checks_total if s.checks_total else 0.0
     lines.append(f"check accuracy {acc:.3f} ({s.checks_right}/{s.checks_total})")
     return "\n".join(lines)

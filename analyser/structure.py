@@ -236,3 +236,17 @@ def build(source: SourceDocument) -> Document:
         warnings=list(warnings),
         layout=source.layout,
     )
+
+
+_ARTICLE_SEGMENT = re.compile(r"^(?:article|art\.|artículo|articulo|artigo)\s", re.IGNORECASE)
+
+
+def article_key(heading: str) -> str:
+    """The article a provision belongs to, as its heading path cut after the article segment
+    ("Chapter 12 > Article 12.5 Paperless Trading > 3" -> "Chapter 12 > Article 12.5 Paperless
+    Trading"). Labels of documents without ToTA ids are kept per article under this key."""
+    parts = heading.split(" > ")
+    for i, part in enumerate(parts):
+        if _ARTICLE_SEGMENT.match(part):
+            return " > ".join(parts[: i + 1])
+    return heading

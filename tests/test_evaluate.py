@@ -1,6 +1,8 @@
 """The evaluation harness: gold loading and scores on the seed split."""
 from __future__ import annotations
 
+import pytest
+
 from analyser import evaluate
 from conftest import CORPORA, SHARED_TOTA, TOTA
 
@@ -23,17 +25,39 @@ def test_seed_split_scores():
     assert "check accuracy" in text and "convention_reference" in text
 
 
-def test_splits_resolve_to_files_and_test_stays_out_of_tuning():
+def test_splits_resolve_to_files_and_held_back_splits_stay_out_of_tuning():
     annotations = CORPORA / "annotations"
-    test = {f.name for f in evaluate.annotation_files("test", annotations)}
+    held_back = {f.name for f in evaluate.annotation_files("held-back", annotations)}
     tuning = {f.name for f in evaluate.annotation_files("tuning", annotations)}
     everything = {f.name for f in evaluate.annotation_files("all", annotations)}
-    assert len(test) == 35 and not test & tuning and test | tuning == everything
+    assert len(evaluate.annotation_files(("test", "test2", "texts"), annotations)) == 35 + 50 + 8 == len(held_back)
+    assert not held_back & tuning and held_back | tuning == everything
+
+
+def test_non_tota_gold_is_keyed_by_heading_path_and_every_key_exists():
+    """The texts split labels PDFs and plain texts by article heading path; a key the structure
+    stage no longer produces would silently turn into a miss, so each must still exist."""
+    from analyser import ingest, structure
+
+    for f in evaluate.annotation_files("texts", CORPORA / "annotations"):
+        gold = evaluate.load_gold(f)
+        path = evaluate.document_path(gold)
+        if not path.exists():
+            pytest.skip("the shared corpus is absent")
+        keys = {evaluate.article_of(gold)(p) for p in structure.build(ingest.load(path)).provisions}
+        assert set(gold["labels"]) <= keys, f.name
+
+
+def test_french_bit_scores_per_language():
+    files = [f for f in evaluate.annotation_files("texts", CORPORA / "annotations") if "mali" in f.name]
+    if not evaluate.document_path(evaluate.load_gold(files[0])).exists():
+        pytest.skip("the shared corpus is absent")
+    scores = evaluate.score(files)
+    assert set(scores.by_language) == {"fr"} and scores.checks_total == 8
+    assert "no label has an example" in evaluate.format_scores(scores.by_language["fr"], "fr")
 
 
 def test_unknown_split_is_a_clear_error():
-    import pytest
-
     from analyser.errors import AnalyserError
 
     with pytest.raises(AnalyserError, match="no split 'tset'"):

@@ -88,3 +88,13 @@ def test_spanish_chapters_with_roman_numerals():
 def test_numbered_paragraphs_need_a_sequence():
     assert structure.numbered_paragraphs("1. First.\n2. Second.\n") == [("1", 0, 10), ("2", 10, 21)]
     assert structure.numbered_paragraphs("Since 1994.\n5. Only one number.\n") == []
+
+
+def test_article_key_cuts_the_heading_path_after_the_article():
+    doc = structure.build(ingest.load(TEXTS / "fr-nl-pays-bas-mali-tbi.md"))
+    keys = {structure.article_key(p.heading) for p in doc.provisions}
+    paragraphs = [p for p in doc.provisions if p.kind == "paragraph"]
+    assert paragraphs and all(structure.article_key(p.heading) in keys for p in paragraphs)
+    assert all(" > " not in structure.article_key(p.heading) for p in paragraphs)  # "Article 11 > 4" -> "Article 11"
+    assert structure.article_key("Chapter 12 > Section A > Artículo 12.4 Cooperación > 2") == "Chapter 12 > Section A > Artículo 12.4 Cooperación"
+    assert structure.article_key("Preamble > Recital 3") == "Preamble > Recital 3"
