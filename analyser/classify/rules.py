@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+from spacy.util import compile_prefix_regex
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -108,6 +109,9 @@ class LanguageMatcher:
     def __init__(self, lang: str, groups: dict[str, list[Any]]) -> None:
         self.lang = lang
         self.nlp = spacy.blank(lang)
+        # list bullets glued to a word ("-protection of national treasure;") split off as prefixes
+        prefixes = compile_prefix_regex([*self.nlp.Defaults.prefixes, r"[-–—•·]"])
+        self.nlp.tokenizer.prefix_search = prefixes.search
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.patterns = Matcher(self.nlp.vocab)
         anchors: set[str] = set()

@@ -18,7 +18,7 @@ def _build_table() -> dict[int, str]:
         if base.isascii() and base.isalpha():
             table[cp] = base
     for src, dst in {"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "«": '"', "»": '"',
-                     "–": "-", "—": "-", "‐": "-", "‑": "-", "ß": "s", "æ": "a", "œ": "o", "Æ": "a", "Œ": "o"}.items():
+                     "–": "-", "—": "-", "‐": "-", "‑": "-", "\u037e": ";", "ß": "s", "æ": "a", "œ": "o", "Æ": "a", "Œ": "o"}.items():
         table[ord(src)] = dst
     return table
 
@@ -27,7 +27,8 @@ _TABLE = _build_table()
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents, unify quotes and dashes; same length as the input."""
+    """Lower-case, strip accents, unify quotes, dashes and the Greek question mark that some
+    texts use for a semicolon; same length as the input."""
     out = text.lower().translate(_TABLE)
     # str.lower() can change length for a few characters (e.g. 'İ'); fall back per character then.
     if len(out) != len(text):
