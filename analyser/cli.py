@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--epochs", type=int, default=None)
 
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
-    e.add_argument("--split", default="test", help="a split of corpora/annotations/splits.json (seed, dev, dev2, dev3, dev4, train; held back: test, test2, texts), all, tuning (all but the held-back ones) or held-back")
+    e.add_argument("--split", default="test", help="a split of corpora/annotations/splits.json (seed, dev, dev2, dev3, dev4, train, test2, texts; held back: test), all, tuning (all but test) or held-back")
     e.add_argument("--annotations", type=Path, default=None, help="folder of annotation JSON files")
     e.add_argument("--tota", type=Path, default=None, help="folder holding the ToTA XML files")
     e.add_argument("--errors", action="store_true", help="list every disagreement")

@@ -41,6 +41,8 @@ def main() -> None:
     rows = []
     for f in annotation_files("tuning", ANNOTATIONS):  # never the test split
         gold = json.loads(f.read_text(encoding="utf-8"))
+        if gold.get("source"):
+            continue  # a non-ToTA document: no ToTA metadata or article texts to cite
         root = ET.parse(tota_path(gold["treaty"])).getroot()
         meta = root.find("meta")
         articles = {}
