@@ -107,10 +107,10 @@ def annotation_files(split: str | tuple[str, ...], annotations: Path) -> list[Pa
     """The files of one split or several, in order; `all` is every split, `tuning` every split
     except the held-back ones (HELD_BACK), `held-back` those."""
     splits = json.loads((annotations / "splits.json").read_text(encoding="utf-8"))["splits"]
+    groups = {"all": list(splits), "tuning": [p for p in splits if p not in HELD_BACK],
+              "held-back": [p for p in splits if p in HELD_BACK]}
     parts: list[str] = []
     for name in (split,) if isinstance(split, str) else split:
-        groups = {"all": list(splits), "tuning": [p for p in splits if p not in HELD_BACK],
-                  "held-back": [p for p in splits if p in HELD_BACK]}
         if name not in (*splits, *groups):
             raise AnalyserError(str(annotations / "splits.json"),
                                 f"no split {name!r}; choose from {', '.join([*splits, *groups])}")

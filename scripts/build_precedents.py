@@ -1,6 +1,6 @@
 """Build the precedent library (analyser/data/precedents.jsonl) from the labelled agreements:
 every labelled article of the tuning splits (every split but test; never a
-held-out file) with its agreement, article, year, language and the checks it can meet.
+held-out file) whose label the annotator was not unsure of, with its agreement, article, year, language and the checks it can meet.
 
 Usage: python scripts/build_precedents.py
 """
@@ -52,6 +52,8 @@ def main() -> None:
                                                            art.get("name") or "", "".join(art.itertext()).strip())
         for entry in gold["provisions"]:
             labels = set(entry["labels"])
+            if entry.get("confidence") == "low":
+                continue  # a precedent is shown to negotiators as a model clause: only confident labels
             if not labels or entry["article_identifier"] not in articles:
                 continue
             chapter, number, name, text = articles[entry["article_identifier"]]

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from spacy.util import compile_prefix_regex
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
+from spacy.util import compile_prefix_regex
 
 from analyser.classify.textnorm import Collapsed, fold
 from analyser.model import Evidence, Finding, Provision
