@@ -6,6 +6,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pypdfium2  # noqa: F401  (the PDF library: the warm-up texts do not load it)
+
 from analyser.pipeline import analyse
 
 _WARM_TEXTS = {  # one real passage per language: Canada-Peru Art. 2205, LAIA Art. 50(f), CEMAC preamble
@@ -25,4 +27,3 @@ with tempfile.TemporaryDirectory(prefix="analyser-warm-") as folder:
         path = Path(folder) / f"warm-{lang}.txt"
         path.write_text(text, encoding="utf-8")
         analyse(path)
-import pypdfium2

@@ -20,6 +20,7 @@ from html import escape
 from typing import Any
 
 from analyser.model import CHECK_IDS, Finding, Provision, Report
+from analyser.structure import article_number
 
 MATCH_MIN = 0.6  # below this similarity two provisions are different provisions
 SAME_TEXT = 0.985  # at or above this the wording is unchanged
@@ -30,11 +31,6 @@ WEAKER = {"scope": ("agreement", "chapter"), "carve_out": (True, False), "dedica
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
-
-
-def _article_number(p: Provision) -> str:
-    m = re.search(r"(?:article|art[íi]culo|art\.)\s+([\w.\-]+)", p.heading, re.I)
-    return m.group(1) if m else ""
 
 
 class _Index:
@@ -114,7 +110,7 @@ def _pair_changes(o: Provision | None, n: Provision | None, sim: float) -> list[
     labels = sorted(old_f.keys() | new_f.keys())
     if sim < SAME_TEXT and not out:
         out.append({"kind": "reworded", "label": labels[0] if labels else None, "detail": "wording changed", **base})
-    before, after = _article_number(o), _article_number(n)
+    before, after = article_number(o.heading), article_number(n.heading)
     if before and after and before != after:
         out.append({"kind": "renumbered", "label": labels[0] if labels else None,
                     "detail": f"Article {before} -> Article {after}", **base})

@@ -32,13 +32,19 @@ TOTA_DIRS = (ROOT / "corpora" / "tota", SHARED_CORPORA / "tota")
 HOLDOUT = SHARED_CORPORA / "HOLDOUT.txt"
 
 
-def held_out_treaties(required: bool = False) -> set[str]:
-    """ToTA stems (pta_146, ...) reserved for external evaluation; empty when the shared corpus is
-    absent, unless `required` (then a missing list is an error, never a silent empty set)."""
+def held_out_files(required: bool = False) -> set[str]:
+    """Paths under the shared corpus ("tota/pta_N.xml", "pdf/....pdf") reserved for external
+    evaluation; empty when the shared corpus is absent, unless `required` (then a missing list is
+    an error, never a silent empty set)."""
     if not HOLDOUT.exists() and not required:
         return set()
     lines = HOLDOUT.read_text(encoding="utf-8").splitlines()
-    return {line.split("\t")[0].split("/")[-1].removesuffix(".xml") for line in lines if line.startswith("tota/")}
+    return {line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")}
+
+
+def held_out_treaties(required: bool = False) -> set[str]:
+    """ToTA stems ("pta_N") among the held-out files."""
+    return {Path(f).stem for f in held_out_files(required) if f.startswith("tota/")}
 
 
 def tota_path(treaty: str, tota: Path | None = None) -> Path:
@@ -84,9 +90,11 @@ class Scores:
 
 def load_gold(path: Path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
-    labels = {p["article_identifier"]: set(p["labels"]) for p in data["provisions"] if p["labels"]}
+    labelled = [p for p in data["provisions"] if p["labels"]]
     return {"treaty": data["treaty"], "source": data.get("source"), "language": data.get("language", "en"),
-            "labels": labels, "checks": {k: v["status"] for k, v in data["checks"].items()}}
+            "labels": {p["article_identifier"]: set(p["labels"]) for p in labelled},
+            "evidence": {p["article_identifier"]: p.get("evidence", []) for p in labelled},
+            "checks": {k: v["status"] for k, v in data["checks"].items()}}
 
 
 def document_path(gold: dict, tota: Path | None = None) -> Path:
@@ -214,7 +222,6 @@ def parallel_consistency(path: Path = PARALLEL, layers: str = "rules") -> dict:
     is consistent when every member gets the same labels. Also: members whose labels match the
     group's expected labels, per language."""
     from analyser import classify, ingest, structure
-    from analyser.model import Provision
 
     use_model, rules = LAYERS[layers]
     classifiers = classify.layers(use_model, rules=rules)

@@ -125,10 +125,10 @@ def plot(docs: list[dict], out: Path, groups: dict[str, dict] | None = None) -> 
         written.append(path)
     regions = sorted(groups["regions"].items(), key=lambda kv: -kv[1]["n"])[:10]
     parties = sorted(groups["parties"].items(), key=lambda kv: -kv[1]["n"])[:15]
-    for groups, name, title in ((regions, "checks_by_region.png", "Checks met by region"),
-                                (parties, "checks_by_party.png", "Checks met by party (parties with most agreements)")):
-        if groups:
-            written.append(_bars(plt, groups, out / name, title))
+    for bars, name, title in ((regions, "checks_by_region.png", "Checks met by region"),
+                              (parties, "checks_by_party.png", "Checks met by party (parties with most agreements)")):
+        if bars:
+            written.append(_bars(plt, bars, out / name, title))
     return written
 
 

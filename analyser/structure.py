@@ -40,6 +40,7 @@ class Grammar:
     recital_split: re.Pattern[str]
     continuation: re.Pattern[str]
     reference_list: re.Pattern[str]
+    article_segment: re.Pattern[str]  # a heading-path segment that is an article, and its number
 
 
 @lru_cache(maxsize=1)
@@ -48,11 +49,14 @@ def grammar() -> Grammar:
     keywords: list[str] = []
     kinds: dict[str, str] = {}
     levels: dict[str, int] = {}
+    article_keywords: list[str] = []
     for entry in spec["kinds"]:
         levels[entry["kind"]] = entry["level"]
         for kw in entry["keywords"]:
             keywords.append(kw)
             kinds[kw.replace("\\", "")] = entry["kind"]
+            if entry["kind"] == "article":
+                article_keywords.append(kw)
     keywords.sort(key=len, reverse=True)
     pattern = (
         r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(keywords) + r")[ ]*(?P<num>" + spec["number"] + r")\b[ ]*"
@@ -67,6 +71,7 @@ def grammar() -> Grammar:
         recital_split=re.compile(spec["recital_split"]),
         continuation=re.compile(r"(?:,|\b(?:" + "|".join(map(re.escape, spec["continuation_words"])) + r"))[ ]*$", re.I),
         reference_list=re.compile(r"\b(" + "|".join(spec["reference_words"]) + r")\s+[0-9IVX]", re.I),
+        article_segment=re.compile(r"^(?:" + "|".join(article_keywords) + r")\s+(?P<num>[\w.\-]+)", re.I),
     )
 
 
@@ -238,15 +243,21 @@ def build(source: SourceDocument) -> Document:
     )
 
 
-_ARTICLE_SEGMENT = re.compile(r"^(?:article|art\.|artículo|articulo|artigo)\s", re.IGNORECASE)
-
-
 def article_key(heading: str) -> str:
     """The article a provision belongs to, as its heading path cut after the article segment
     ("Chapter 12 > Article 12.5 Paperless Trading > 3" -> "Chapter 12 > Article 12.5 Paperless
     Trading"). Labels of documents without ToTA ids are kept per article under this key."""
     parts = heading.split(" > ")
     for i, part in enumerate(parts):
-        if _ARTICLE_SEGMENT.match(part):
+        if grammar().article_segment.match(part):
             return " > ".join(parts[: i + 1])
     return heading
+
+
+def article_number(heading: str) -> str:
+    """The number of the article in a heading path ("Chapter 8 > Article 8.2 > 3" -> "8.2"), or ""."""
+    for part in heading.split(" > "):
+        m = grammar().article_segment.match(part)
+        if m:
+            return m.group("num")
+    return ""

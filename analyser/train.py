@@ -42,12 +42,11 @@ def provision_examples(files: list[Path], folded: bool = True) -> list[tuple[str
 
     out = []
     for f in files:
-        gold = json.loads(f.read_text(encoding="utf-8"))
-        labels = {p["article_identifier"]: (set(p["labels"]), [_norm(e) for e in p.get("evidence", [])])
-                  for p in gold["provisions"] if p["labels"]}
-        doc = structure.build(ingest.load(document_path(load_gold(f))))
+        gold = load_gold(f)
+        labels = {art: (labs, [_norm(e) for e in gold["evidence"][art]]) for art, labs in gold["labels"].items()}
+        doc = structure.build(ingest.load(document_path(gold)))
         language.assign(doc)
-        article = article_of(load_gold(f))
+        article = article_of(gold)
         by_article: dict[str, list] = {}
         for p in doc.provisions:
             by_article.setdefault(article(p), []).append(p)

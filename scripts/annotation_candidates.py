@@ -21,7 +21,7 @@ from pathlib import Path
 import defusedxml.ElementTree as ET
 
 from analyser.classify.model import passes_net  # the broad net lives in analyser/data/net.yaml
-from analyser.evaluate import HOLDOUT, held_out_treaties
+from analyser.evaluate import held_out_files, held_out_treaties
 from analyser.language import SUPPORTED
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
@@ -55,7 +55,7 @@ def document_articles(path: Path) -> list[tuple[str, str]]:
     """(article key, text) of a non-ToTA document, in reading order, supported languages only."""
     from analyser import ingest, language, structure
 
-    if path.name in {line.split("\t")[0].split("/")[-1] for line in HOLDOUT.read_text().splitlines()}:
+    if path.name in {Path(f).name for f in held_out_files(required=True)}:
         raise SystemExit(f"{path} is held out: never annotate it")
     doc = language.assign(structure.build(ingest.load(path)))
     articles: dict[str, list[str]] = {}

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from typing import Protocol
 
 from analyser.classify.rules import default_classifier, load_spec, merge
 from analyser.language import SUPPORTED
 from analyser.model import Document, Evidence, Finding, Provision
+from analyser.structure import article_number
 
 
 class Classifier(Protocol):
@@ -31,11 +33,17 @@ def layers(use_model: bool | str, rules: bool = True) -> list[Classifier]:
 
         model = at_thresholds(default_model() if use_model is True else load_model(use_model), solo=not rules)
         if all(t > 1.0 for t in model.thresholds.values()):
-            logging.getLogger("analyser").warning(
-                "the learned layer is on but adds nothing: its thresholds, chosen on the validation split, are "
-                "off for every label (see the model card)")
+            _warn_inert(model.layer)
         out.append(model)
     return out
+
+
+@lru_cache(maxsize=None)
+def _warn_inert(layer: str) -> None:
+    """Once per model and process, not once per document of a batch."""
+    logging.getLogger("analyser").warning(
+        "the learned layer is on but adds nothing: its thresholds, chosen on the validation split, are "
+        "off for every label (see the model card)")
 
 
 def classify(doc: Document, layers: list[Classifier] | None = None) -> Document:
@@ -57,9 +65,6 @@ def _classifiable(provision: Provision) -> bool:
     return provision.language in SUPPORTED and provision.kind != "footnote"
 
 
-_ARTICLE_NUMBER = re.compile(r"(?:^|> )(?:article|art[íi]culo|art\.)\s+(?P<num>[0-9][\w.\-]*)", re.I)
-
-
 def resolve_cross_references(doc: Document) -> None:
     """Extend agreement-wide cultural exemptions to provisions that cite them by article number.
 
@@ -70,9 +75,9 @@ def resolve_cross_references(doc: Document) -> None:
         cited = {}
         for p in doc.provisions:
             if any(f.label == xref["label"] and f.attributes.get("scope") == "agreement" for f in p.findings):
-                m = _ARTICLE_NUMBER.search(p.heading)
-                if m:
-                    cited[m.group("num").rstrip(".").lower()] = p
+                number = article_number(p.heading)
+                if number:
+                    cited[number.rstrip(".").lower()] = p
         if not cited:
             continue
         pattern = re.compile(xref["pattern"], re.I)
