@@ -6,157 +6,259 @@ hold one of its evidence quotes (all of them when no quote can be placed); every
 is a negative. Only provisions that pass the broad keyword net are used and classified: the
 annotators read exactly those, so the rest has no reliable negatives.
 
-Splits are by agreement (corpora/annotations/splits.json): the model trains on `seed`, `dev`,
-`dev2`, `dev3`, `dev4` and `train`; per-label thresholds are chosen on `test2` and `texts`, which
-the model never sees. The shipped thresholds were chosen while the rules had not yet seen those two
-splits either, so the rules' real misses showed there; the rules were tuned on them afterwards, so
-a retrain now leaves the model less to add. `test` is only scored. Seeded.
+Splits are by agreement (corpora/annotations/splits.json), and a split holds whole template
+groups. The model trains on every split except the held-back ones (evaluate.HELD_BACK), which it
+refuses. Per-label thresholds and the calibration table come from leave-one-split-out
+cross-validation: each split is scored by a model trained on the others, so every threshold is
+chosen on predictions for agreements (and templates) the model did not see. The rules were tuned
+on those splits, so the combined search credits the model only where the tuned rules still miss:
+a conservative choice. `test` is only scored. Seeded.
 """
 from __future__ import annotations
 
 import json
 import random
 import time
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from analyser.classify.model import MODEL_DIR
 from analyser.classify.textnorm import fold
-from analyser.evaluate import ANNOTATIONS, annotation_files, article_of, document_path, load_gold
+from analyser.errors import AnalyserError
+from analyser.evaluate import (
+    ANNOTATIONS,
+    HELD_BACK,
+    annotation_files,
+    article_of,
+    document_path,
+    load_gold,
+)
 from analyser.model import LABELS
 
-TRAIN_SPLITS = ("seed", "dev", "dev2", "dev3", "dev4", "train")
-THRESHOLD_SPLITS = ("test2", "texts")
 SEED = 0
 EPOCHS = 12
+GRID = [x / 20 for x in range(1, 20)]
+CALIBRATION_BINS = (0.0, 0.1, 0.5, 0.9, 1.0)
+
+
+@dataclass
+class Article:
+    """One article of a labelled document: what the annotator said, what the rules say, and the
+    net-flagged provisions the model reads (raw text, with per-provision training targets)."""
+
+    split: str
+    treaty: str
+    language: str
+    key: str
+    gold: set[str]
+    rules: set[str]
+    texts: list[str] = field(default_factory=list)
+    targets: list[dict[str, float]] = field(default_factory=list)
 
 
 def _norm(s: str) -> str:
     return " ".join(fold(s).split())
 
 
-def provision_examples(files: list[Path], folded: bool = True) -> list[tuple[str, dict[str, float], str, str]]:
-    """(text, cats, treaty, article id) for every net-flagged provision of these agreements."""
-    from analyser import ingest, language, structure
+def articles_of(path: Path, split: str = "") -> list[Article]:
+    """Every article of one labelled document, read once (the rules run too, so the threshold
+    search can combine them with the model)."""
     from analyser.classify.model import passes_net
+    from analyser.language import SUPPORTED
+    from analyser.pipeline import analyse
 
-    out = []
-    for f in files:
-        gold = load_gold(f)
-        labels = {art: (labs, [_norm(e) for e in gold["evidence"][art]]) for art, labs in gold["labels"].items()}
-        doc = structure.build(ingest.load(document_path(gold)))
-        language.assign(doc)
-        article = article_of(gold)
-        by_article: dict[str, list] = {}
-        for p in doc.provisions:
-            by_article.setdefault(article(p), []).append(p)
-        for art, provs in by_article.items():
-            art_labels, quotes = labels.get(art, (set(), []))
-            texts = [_norm(p.text) for p in provs]
-            holders = [i for i, t in enumerate(texts) if any(q and q[:60] in t for q in quotes)] or list(range(len(provs)))
-            for i, p in enumerate(provs):
-                if not passes_net(p.text):
-                    continue
-                cats = {lab: float(lab in art_labels and i in holders) for lab in LABELS}
-                out.append((fold(p.text) if folded else p.text, cats, gold["treaty"], art))
-    return out
+    gold = load_gold(path)
+    report = analyse(document_path(gold), use_model=False)
+    article = article_of(gold)
+    arts: dict[str, Article] = {}
+    for key, labels in gold["labels"].items():
+        arts[key] = Article(split, gold["treaty"], gold["language"], key, labels, set())
+    for p in report.document.provisions:
+        key = article(p)
+        art = arts.setdefault(key, Article(split, gold["treaty"], gold["language"], key, set(), set()))
+        art.rules.update(fd.label for fd in p.findings)
+        if p.language in SUPPORTED and passes_net(p.text):
+            art.texts.append(p.text)
+    for art in arts.values():
+        quotes = [_norm(e) for e in gold["evidence"].get(art.key, [])]
+        normed = [_norm(t) for t in art.texts]
+        holders = [i for i, t in enumerate(normed) if any(q and q[:60] in t for q in quotes)] or range(len(normed))
+        art.targets = [{lab: float(lab in art.gold and i in holders) for lab in LABELS} for i in range(len(normed))]
+    return list(arts.values())
 
 
-def train(out_dir: Path = MODEL_DIR, annotations: Path = ANNOTATIONS, epochs: int = EPOCHS,
-          splits: tuple[str, ...] = TRAIN_SPLITS) -> dict[str, Any]:
+def tuning_splits(annotations: Path = ANNOTATIONS) -> tuple[str, ...]:
+    """Every split of splits.json except the held-back ones: what the model learns from."""
+    names = json.loads((annotations / "splits.json").read_text(encoding="utf-8"))["splits"]
+    return tuple(s for s in names if s not in HELD_BACK)
+
+
+def read_splits(splits: tuple[str, ...], annotations: Path = ANNOTATIONS) -> list[Article]:
+    held = [s for s in splits if s in HELD_BACK]
+    if held:
+        raise AnalyserError(str(annotations / "splits.json"), f"{', '.join(held)} is held back: never trained on")
+    return [a for split in splits for f in annotation_files(split, annotations) for a in articles_of(f, split)]
+
+
+def provision_examples(files: list[Path], folded: bool = True) -> list[tuple[str, dict[str, float], str, str]]:
+    """(text, cats, treaty, article id) for every net-flagged provision of these annotation files."""
+    return [(fold(t) if folded else t, cats, a.treaty, a.key)
+            for f in files for a in articles_of(f) for t, cats in zip(a.texts, a.targets)]
+
+
+def fit(articles: list[Article], epochs: int = EPOCHS):
+    """A seeded textcat_multilabel bag-of-words model on the provisions of these articles."""
     import spacy
     from spacy.training import Example
     from spacy.util import fix_random_seed, minibatch
 
     fix_random_seed(SEED)
     rng = random.Random(SEED)
-    files = annotation_files(splits, annotations)
-    data = provision_examples(files)
     nlp = spacy.blank("xx")
     textcat = nlp.add_pipe("textcat_multilabel", config={"model": {
         "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False, "ngram_size": 2,
         "no_output_layer": False, "length": 131072}})
     for lab in LABELS:
         textcat.add_label(lab)
-    examples = [Example.from_dict(nlp.make_doc(text), {"cats": cats}) for text, cats, _, _ in data]
+    examples = [Example.from_dict(nlp.make_doc(fold(t)), {"cats": cats})
+                for a in articles for t, cats in zip(a.texts, a.targets)]
     nlp.initialize(lambda: examples)
-    start = time.perf_counter()
-    for epoch in range(epochs):
+    for _ in range(epochs):
         rng.shuffle(examples)
-        losses: dict[str, float] = {}
         for batch in minibatch(examples, size=32):
-            nlp.update(batch, losses=losses, drop=0.1)
+            nlp.update(batch, drop=0.1)
+    return nlp
+
+
+def article_scores(nlp, articles: list[Article]) -> list[dict[str, float]]:
+    """Per article and label, the highest score of its provisions (0 when none is net-flagged)."""
+    flat = [(i, t) for i, a in enumerate(articles) for t in a.texts]
+    best = [dict.fromkeys(LABELS, 0.0) for _ in articles]
+    for (i, _), doc in zip(flat, nlp.pipe(fold(t) for _, t in flat)):
+        for lab in LABELS:
+            best[i][lab] = max(best[i][lab], doc.cats[lab])
+    return best
+
+
+def cross_validate(articles: list[Article], epochs: int = EPOCHS) -> list[dict[str, float]]:
+    """Out-of-fold article scores: each split scored by a model trained on all the other splits."""
+    scores: list[dict[str, float]] = [{} for _ in articles]
+    for split in sorted({a.split for a in articles}):
+        idx = [i for i, a in enumerate(articles) if a.split == split]
+        nlp = fit([a for a in articles if a.split != split], epochs)
+        for i, s in zip(idx, article_scores(nlp, [articles[i] for i in idx])):
+            scores[i] = s
+    return scores
+
+
+def _counts(pairs) -> tuple[int, int, int]:
+    pairs = list(pairs)
+    return (sum(1 for p, g in pairs if p and g), sum(1 for p, g in pairs if p and not g),
+            sum(1 for p, g in pairs if g and not p))
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def choose_thresholds(articles: list[Article], scores: list[dict[str, float]]) -> tuple[dict, dict, dict]:
+    """Per label, on out-of-fold scores: the threshold that maximises the combined (rules OR model)
+    article-level F1, 1.01 (model off) when no threshold beats the rules alone; the one that
+    maximises the model's own F1 (0.5 without examples); and the counts behind both."""
+    thresholds, solo, report = {}, {}, {}
+    for lab in LABELS:
+        rows = [(lab in a.rules, s[lab], lab in a.gold) for a, s in zip(articles, scores)]
+        rules = _counts((hit, g) for hit, _, g in rows)
+        best_t, best = 1.01, rules
+        for t in GRID:
+            c = _counts((hit or s >= t, g) for hit, s, g in rows)
+            if _f1(*c) > _f1(*best) + 1e-9:
+                best_t, best = t, c
+        solo_t, solo_c = 0.5, _counts((s >= 0.5, g) for _, s, g in rows)
+        if any(g for *_, g in rows):
+            for t in GRID:
+                c = _counts((s >= t, g) for _, s, g in rows)
+                if _f1(*c) > _f1(*solo_c) + 1e-9:
+                    solo_t, solo_c = t, c
+        thresholds[lab], solo[lab] = best_t, solo_t
+        report[lab] = {"examples": rules[0] + rules[2], "rules": _prf(*rules), "model": _prf(*solo_c),
+                       "combined": _prf(*best)}
+    return thresholds, solo, report
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(_f1(tp, fp, fn), 3), "tp": tp, "fp": fp, "fn": fn}
+
+
+def by_language(articles: list[Article], scores: list[dict[str, float]], thresholds: dict[str, float],
+                solo: dict[str, float]) -> dict[str, dict[str, dict[str, float]]]:
+    """Micro P/R/F1 over all labels per language, for the rules, the model alone and combined."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for lang in sorted({a.language for a in articles}):
+        mine = [(a, s) for a, s in zip(articles, scores) if a.language == lang]
+        layers = {"rules": lambda a, s, lab: lab in a.rules,
+                  "model": lambda a, s, lab: s[lab] >= solo[lab],
+                  "combined": lambda a, s, lab: lab in a.rules or s[lab] >= thresholds[lab]}
+        out[lang] = {name: _prf(*_counts((pred(a, s, lab), lab in a.gold) for a, s in mine for lab in LABELS))
+                     for name, pred in layers.items()}
+        out[lang]["agreements"] = len({a.treaty for a, _ in mine})
+    return out
+
+
+def calibration(articles: list[Article], scores: list[dict[str, float]]) -> dict[str, Any]:
+    """Reliability of the out-of-fold scores over net-flagged articles: per score bin, how many
+    articles, their mean score and the share that carry the label; and the Brier score."""
+    flagged = [(a, s) for a, s in zip(articles, scores) if a.texts]
+    out: dict[str, Any] = {}
+    for lab in LABELS:
+        pairs = [(s[lab], lab in a.gold) for a, s in flagged]
+        bins = []
+        for lo, hi in pairwise(CALIBRATION_BINS):
+            inside = [(s, g) for s, g in pairs if lo <= s < hi or (hi == 1.0 and s == 1.0)]
+            if inside:
+                bins.append({"bin": f"{lo:.1f}-{hi:.1f}", "articles": len(inside),
+                             "mean_score": round(sum(s for s, _ in inside) / len(inside), 3),
+                             "labelled": round(sum(g for _, g in inside) / len(inside), 3)})
+        brier = sum((s - g) ** 2 for s, g in pairs) / len(pairs) if pairs else 0.0
+        out[lab] = {"brier": round(brier, 4), "bins": bins}
+    return out
+
+
+def train(out_dir: Path = MODEL_DIR, annotations: Path = ANNOTATIONS, epochs: int = EPOCHS,
+          splits: tuple[str, ...] | None = None) -> dict[str, Any]:
+    splits = splits or tuning_splits(annotations)
+    articles = read_splits(splits, annotations)
+    if len({a.split for a in articles}) < 2:
+        raise AnalyserError(str(annotations / "splits.json"), "cross-validation needs at least two splits")
+    oof = cross_validate(articles, epochs)
+    thresholds, solo_thresholds, validation = choose_thresholds(articles, oof)
+    start = time.perf_counter()
+    nlp = fit(articles, epochs)
     seconds = time.perf_counter() - start
-    thresholds, solo_thresholds = choose_thresholds(nlp, annotations)
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir / "pipeline")
+    examples = [cats for a in articles for cats in a.targets]
     meta = {"labels": list(LABELS), "thresholds": thresholds, "solo_thresholds": solo_thresholds,
-            "train_splits": list(splits),
-            "threshold_splits": list(THRESHOLD_SPLITS), "agreements": len(files), "examples": len(data),
-            "positives": {lab: int(sum(c[lab] for _, c, _, _ in data)) for lab in LABELS},
+            "train_splits": list(splits), "threshold_method": "leave-one-split-out cross-validation",
+            "agreements": len({(a.split, a.treaty) for a in articles}), "examples": len(examples),
+            "positives": {lab: int(sum(c[lab] for c in examples)) for lab in LABELS},
+            "validation": validation,
+            "validation_by_language": by_language(articles, oof, thresholds, solo_thresholds),
+            "calibration": calibration(articles, oof),
             "epochs": epochs, "seed": SEED, "train_seconds": round(seconds, 1)}
     (out_dir / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return meta
 
 
-def choose_thresholds(nlp, annotations: Path) -> tuple[dict[str, float], dict[str, float]]:
-    """Per label, on the threshold split: the model threshold that maximises the combined (rules
-    OR model) article-level F1, 1.01 (model off) when the model only hurts there; and the one
-    that maximises the model's own F1 (0.5 when the split has no example of the label)."""
-    from analyser.classify.model import passes_net
-    from analyser.language import SUPPORTED
-    from analyser.pipeline import analyse
-
-    rows = []  # (treaty, article, label, rule_hit, max model score, gold)
-    for f in annotation_files(THRESHOLD_SPLITS, annotations):
-        gold = load_gold(f)
-        report = analyse(document_path(gold), use_model=False)
-        article = article_of(gold)
-        rule: dict[str, set] = {}
-        score: dict[tuple[str, str], float] = {}
-        texts = [(article(p), fold(p.text)) for p in report.document.provisions
-                 if p.language in SUPPORTED and passes_net(p.text)]
-        for p in report.document.provisions:
-            rule.setdefault(article(p), set()).update(fd.label for fd in p.findings)
-        for (art, _), doc in zip(texts, nlp.pipe(t for _, t in texts)):
-            for lab in LABELS:
-                score[(art, lab)] = max(score.get((art, lab), 0.0), doc.cats[lab])
-        arts = {article(p) for p in report.document.provisions}
-        for art in arts:
-            for lab in LABELS:
-                rows.append((lab, lab in rule.get(art, set()), score.get((art, lab), 0.0), lab in gold["labels"].get(art, set())))
-    grid = [x / 20 for x in range(2, 20)]
-    thresholds, solo = {}, {}
-    for lab in LABELS:
-        mine = [r for r in rows if r[0] == lab]
-        best_t, best_f = 1.01, _f1([(hit, g) for _, hit, _, g in mine])
-        for t in grid:
-            f = _f1([(hit or s >= t, g) for _, hit, s, g in mine])
-            if f > best_f + 1e-9:
-                best_t, best_f = t, f
-        thresholds[lab] = best_t
-        solo_t, solo_f = 0.5, -1.0
-        if any(g for *_, g in mine):
-            for t in grid:
-                f = _f1([(s >= t, g) for _, _, s, g in mine])
-                if f > solo_f + 1e-9:
-                    solo_t, solo_f = t, f
-        solo[lab] = solo_t
-    return thresholds, solo
-
-
-def _f1(pairs: list[tuple[bool, bool]]) -> float:
-    tp = sum(1 for p, g in pairs if p and g)
-    fp = sum(1 for p, g in pairs if p and not g)
-    fn = sum(1 for p, g in pairs if g and not p)
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-
 def train_hf(base: Path, out: Path, annotations: Path = ANNOTATIONS, epochs: int = 3,
-             splits: tuple[str, ...] = TRAIN_SPLITS, max_steps: int | None = None) -> dict[str, Any]:
+             splits: tuple[str, ...] | None = None, max_steps: int | None = None) -> dict[str, Any]:
     """The transformers backend on the same examples (original casing: checkpoints have their own tokenizers)."""
     from analyser.classify.hf import train_transformers
 
-    files = annotation_files(splits, annotations)
-    examples = [(text, cats) for text, cats, _, _ in provision_examples(files, folded=False)]
+    articles = read_splits(splits or tuning_splits(annotations), annotations)
+    examples = [(text, cats) for a in articles for text, cats in zip(a.texts, a.targets)]
     return train_transformers(base, out, examples, epochs=epochs, seed=SEED, max_steps=max_steps)

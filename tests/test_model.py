@@ -16,8 +16,8 @@ pytestmark = pytest.mark.skipif(not SHARED_TOTA.is_dir(), reason="training reads
 
 
 def test_train_is_reproducible_and_the_model_classifies(tmp_path):
-    meta_a = train(tmp_path / "a", epochs=2, splits=("seed",))
-    meta_b = train(tmp_path / "b", epochs=2, splits=("seed",))
+    meta_a = train(tmp_path / "a", epochs=2, splits=("seed", "dev"))
+    meta_b = train(tmp_path / "b", epochs=2, splits=("seed", "dev"))
     assert meta_a["thresholds"] == meta_b["thresholds"] and meta_a["examples"] == meta_b["examples"] > 50
     assert meta_a["solo_thresholds"] == meta_b["solo_thresholds"]
     model = ModelClassifier(tmp_path / "a")
