@@ -27,7 +27,9 @@ def test_the_set_is_well_formed():
 def test_rules_agree_across_languages():
     """Measured when the set was built (rules frozen): 17 of 21 groups consistent; EN 36/39, ES
     28/30, FR 5/5 clauses as expected. One veto the set revealed was then generalised ("economic,
-    social, cultural and legal differences"): 18/21, EN 37/39. A drop is a regression."""
+    social, cultural and legal differences"): 18/21, EN 37/39; session 4: 19/21. A veto that
+    reached into the next paragraph ("2. ... internal taxes") was then kept to its sentence: 20/21,
+    EN 39/39, ES 29/30. A drop is a regression."""
     c = parallel_consistency(layers="rules")
-    assert c["consistent"] >= 18, c["inconsistent"]
-    assert c["correct"]["es"] >= 28 and c["correct"]["en"] >= 37 and c["correct"]["fr"] == c["members"]["fr"]
+    assert c["consistent"] >= 20, c["inconsistent"]
+    assert c["correct"]["es"] >= 29 and c["correct"]["en"] >= 39 and c["correct"]["fr"] == c["members"]["fr"]

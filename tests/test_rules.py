@@ -101,6 +101,7 @@ def test_digital_trade_and_carve_out():
     internal = ("2. For greater clarity, this Article does not preclude either Party from imposing internal taxes or other "
                 "internal charges on digital products delivered electronically")
     assert "digital_trade" not in classify(internal)
+    assert "digital_trade" in classify(duty + " " + internal)  # the caveat of the next paragraph vetoes nothing
 
 
 def test_heritage_exception_three_languages():

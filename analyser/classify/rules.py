@@ -56,6 +56,7 @@ class Rule:
     unless_heading: re.Pattern[str] | None
     only_heading: re.Pattern[str] | None
     attributes: list[AttributeRule] = field(default_factory=list)
+    veto_same_sentence: bool = False  # a veto counts only in the anchor's sentence
 
 
 def _condition(spec: Any, default_window: int | None) -> Condition:
@@ -92,6 +93,7 @@ def load_rules(spec: dict[str, Any]) -> list[Rule]:
             unless_heading=re.compile(r["unless_heading"], re.I) if r.get("unless_heading") else None,
             only_heading=re.compile(r["only_heading"], re.I) if r.get("only_heading") else None,
             attributes=attrs,
+            veto_same_sentence=bool(r.get("veto_same_sentence")),
         ))
     return rules
 
@@ -178,6 +180,12 @@ def _near(anchor: Match, cands: list[Match], window: int | None) -> list[Match]:
     return [c for c in cands if window is None or _distance(anchor, c) <= window]
 
 
+def _sentence_end_between(doc: Doc, a: Match, b: Match) -> bool:
+    """A full stop between two matches: they sit in different sentences (or numbered paragraphs)."""
+    lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+    return any(t.text == "." for t in doc[lo:hi])
+
+
 class RuleClassifier:
     """Applies the rules to provisions; the rule layer of the classify stage."""
 
@@ -228,7 +236,10 @@ class RuleClassifier:
                 elif not (cond.or_heading and cond.or_heading.search(provision.heading)):
                     break
             else:
-                if any(_near(anchor, by_group.get(c.group, []), c.window) for c in rule.none_of):
+                vetoes = [v for c in rule.none_of for v in _near(anchor, by_group.get(c.group, []), c.window)]
+                if rule.veto_same_sentence:
+                    vetoes = [v for v in vetoes if not _sentence_end_between(doc, anchor, v)]
+                if vetoes:
                     continue
                 attributes = {a.name: self._attribute(a, anchor, provision, by_group) for a in rule.attributes}
                 return Finding(
