@@ -110,6 +110,21 @@ def test_heritage_exception_three_languages():
     assert "heritage_exception" in classify("f) Protección del patrimonio nacional de valor artístico, histórico o arqueológico;", "es")
 
 
+def test_state_aid_for_culture_is_an_exception_inside_the_state_aid_discipline():
+    """EU-Ukraine Art. 262(3)(d) (pta_392) and its model, TFEU Art. 107(3)(d), in French and Spanish."""
+    clauses = [("(d) aid to promote culture and heritage conservation where such aid does not adversely affect trading "
+                "conditions contrary to the interests of the Parties", "en"),
+               ("d) les aides destinées à promouvoir la culture et la conservation du patrimoine, quand elles n'altèrent "
+                "pas les conditions des échanges et de la concurrence dans l'Union dans une mesure contraire à l'intérêt "
+                "commun;", "fr"),
+               ("d) las ayudas destinadas a promover la cultura y la conservación del patrimonio, cuando no alteren las "
+                "condiciones de los intercambios y de la competencia en la Unión en contra del interés común;", "es")]
+    for text, lang in clauses:
+        found = classify(text, lang)
+        assert set(found) == {"cultural_exemption", "heritage_exception"}, (lang, set(found))
+        assert found["cultural_exemption"].attributes["scope"] == "chapter"
+
+
 def test_policy_space_needs_culture_named():
     assert "policy_space" in classify("RECOGNIZING that states must maintain the ability to preserve, develop and implement their cultural policies for the purpose of strengthening cultural diversity;")
     assert "policy_space" not in classify("Recognising their right to regulate in order to meet national policy objectives;")
