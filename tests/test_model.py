@@ -77,3 +77,31 @@ def test_a_model_switched_off_everywhere_says_so(caplog, monkeypatch):
     monkeypatch.setattr(model_module, "default_model", lambda: Stub({"heritage_exception": 0.3}))
     layers(True)
     assert "adds nothing" not in caplog.text
+
+
+def test_a_regular_install_ships_the_model():
+    """pyproject's data-files cover every file of the shipped model, and the loader finds the
+    installed copy (<prefix>/share/...) when no source tree is beside the package."""
+    import glob
+    import tomllib
+    from pathlib import Path
+
+    from analyser.classify.model import MODEL_DIR
+
+    root = Path(__file__).resolve().parent.parent
+    data_files = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["data-files"]
+    shipped = {Path(f) for patterns in data_files.values() for pattern in patterns for f in glob.glob(str(root / pattern))}
+    assert shipped == {f for f in MODEL_DIR.rglob("*") if f.is_file()}
+    for target, patterns in data_files.items():  # each file lands at its own relative place
+        for pattern in patterns:
+            assert target == f"share/culture-trade-analyser/{Path(pattern).parent}"
+
+
+def test_the_loader_falls_back_to_the_installed_copy(tmp_path, monkeypatch):
+    from analyser.classify import model as model_module
+
+    installed = tmp_path / "share" / "culture-trade-analyser" / "models" / "textcat-bow"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr(model_module.sys, "prefix", str(tmp_path))
+    monkeypatch.setattr(model_module, "__file__", str(tmp_path / "site-packages" / "analyser" / "classify" / "model.py"))
+    assert model_module._shipped_model_dir() == installed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +20,17 @@ from analyser.errors import AnalyserError
 from analyser.model import Evidence, Finding, Provision
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "textcat-bow"
+
+
+def _shipped_model_dir() -> Path:
+    """models/textcat-bow of the source tree (editable install, checkout), else the copy that a
+    regular install puts under <prefix>/share (pyproject data-files)."""
+    source_tree = Path(__file__).resolve().parent.parent.parent / "models" / "textcat-bow"
+    installed = Path(sys.prefix) / "share" / "culture-trade-analyser" / "models" / "textcat-bow"
+    return source_tree if source_tree.is_dir() or not installed.is_dir() else installed
+
+
+MODEL_DIR = _shipped_model_dir()
 # Attributes a model-only finding cannot read off its evidence: the conservative value.
 DEFAULT_ATTRIBUTES = {"cultural_exemption": {"scope": "chapter"}, "digital_trade": {"carve_out": False},
                       "cultural_cooperation": {"dedicated": False}, "convention_reference": {"guidelines": False}}
