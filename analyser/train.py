@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -38,6 +39,7 @@ from analyser.evaluate import (
 from analyser.model import LABELS
 
 SEED = 0
+Features = Callable[[str, str], str]  # (provision text, language) -> what the model reads
 EPOCHS = 12
 GRID = [x / 20 for x in range(1, 20)]
 CALIBRATION_BINS = (0.0, 0.1, 0.5, 0.9, 1.0)
@@ -108,7 +110,12 @@ def provision_examples(files: list[Path], folded: bool = True) -> list[tuple[str
             for f in files for a in articles_of(f) for t, cats in zip(a.texts, a.targets)]
 
 
-def fit(articles: list[Article], epochs: int = EPOCHS):
+def folded_text(text: str, language: str) -> str:
+    """What the shipped model reads of a provision: its folded words."""
+    return fold(text)
+
+
+def fit(articles: list[Article], epochs: int = EPOCHS, features: Features = folded_text):
     """A seeded textcat_multilabel bag-of-words model on the provisions of these articles."""
     import spacy
     from spacy.training import Example
@@ -122,7 +129,7 @@ def fit(articles: list[Article], epochs: int = EPOCHS):
         "no_output_layer": False, "length": 131072}})
     for lab in LABELS:
         textcat.add_label(lab)
-    examples = [Example.from_dict(nlp.make_doc(fold(t)), {"cats": cats})
+    examples = [Example.from_dict(nlp.make_doc(features(t, a.language)), {"cats": cats})
                 for a in articles for t, cats in zip(a.texts, a.targets)]
     nlp.initialize(lambda: examples)
     for _ in range(epochs):
@@ -132,34 +139,34 @@ def fit(articles: list[Article], epochs: int = EPOCHS):
     return nlp
 
 
-def article_scores(nlp, articles: list[Article]) -> list[dict[str, float]]:
+def article_scores(nlp, articles: list[Article], features: Features = folded_text) -> list[dict[str, float]]:
     """Per article and label, the highest score of its provisions (0 when none is net-flagged)."""
     flat = [(i, t) for i, a in enumerate(articles) for t in a.texts]
     best = [dict.fromkeys(LABELS, 0.0) for _ in articles]
-    for (i, _), doc in zip(flat, nlp.pipe(fold(t) for _, t in flat)):
+    for (i, _), doc in zip(flat, nlp.pipe(features(t, articles[i].language) for i, t in flat)):
         for lab in LABELS:
             best[i][lab] = max(best[i][lab], doc.cats[lab])
     return best
 
 
-def cross_validate(articles: list[Article], epochs: int = EPOCHS) -> list[dict[str, float]]:
+def cross_validate(articles: list[Article], epochs: int = EPOCHS, features: Features = folded_text) -> list[dict[str, float]]:
     """Out-of-fold article scores: each split scored by a model trained on all the other splits."""
     scores: list[dict[str, float]] = [{} for _ in articles]
     for split in sorted({a.split for a in articles}):
         idx = [i for i, a in enumerate(articles) if a.split == split]
-        nlp = fit([a for a in articles if a.split != split], epochs)
-        for i, s in zip(idx, article_scores(nlp, [articles[i] for i in idx])):
+        nlp = fit([a for a in articles if a.split != split], epochs, features)
+        for i, s in zip(idx, article_scores(nlp, [articles[i] for i in idx], features)):
             scores[i] = s
     return scores
 
 
-def _counts(pairs) -> tuple[int, int, int]:
+def confusion(pairs) -> tuple[int, int, int]:
     pairs = list(pairs)
     return (sum(1 for p, g in pairs if p and g), sum(1 for p, g in pairs if p and not g),
             sum(1 for p, g in pairs if g and not p))
 
 
-def _f1(tp: int, fp: int, fn: int) -> float:
+def f1_score(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
@@ -170,17 +177,17 @@ def choose_thresholds(articles: list[Article], scores: list[dict[str, float]]) -
     thresholds, solo, report = {}, {}, {}
     for lab in LABELS:
         rows = [(lab in a.rules, s[lab], lab in a.gold) for a, s in zip(articles, scores)]
-        rules = _counts((hit, g) for hit, _, g in rows)
+        rules = confusion((hit, g) for hit, _, g in rows)
         best_t, best = 1.01, rules
         for t in GRID:
-            c = _counts((hit or s >= t, g) for hit, s, g in rows)
-            if _f1(*c) > _f1(*best) + 1e-9:
+            c = confusion((hit or s >= t, g) for hit, s, g in rows)
+            if f1_score(*c) > f1_score(*best) + 1e-9:
                 best_t, best = t, c
-        solo_t, solo_c = 0.5, _counts((s >= 0.5, g) for _, s, g in rows)
+        solo_t, solo_c = 0.5, confusion((s >= 0.5, g) for _, s, g in rows)
         if any(g for *_, g in rows):
             for t in GRID:
-                c = _counts((s >= t, g) for _, s, g in rows)
-                if _f1(*c) > _f1(*solo_c) + 1e-9:
+                c = confusion((s >= t, g) for _, s, g in rows)
+                if f1_score(*c) > f1_score(*solo_c) + 1e-9:
                     solo_t, solo_c = t, c
         thresholds[lab], solo[lab] = best_t, solo_t
         report[lab] = {"examples": rules[0] + rules[2], "rules": _prf(*rules), "model": _prf(*solo_c),
@@ -191,7 +198,7 @@ def choose_thresholds(articles: list[Article], scores: list[dict[str, float]]) -
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {"p": round(p, 3), "r": round(r, 3), "f1": round(_f1(tp, fp, fn), 3), "tp": tp, "fp": fp, "fn": fn}
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(f1_score(tp, fp, fn), 3), "tp": tp, "fp": fp, "fn": fn}
 
 
 def by_language(articles: list[Article], scores: list[dict[str, float]], thresholds: dict[str, float],
@@ -203,7 +210,7 @@ def by_language(articles: list[Article], scores: list[dict[str, float]], thresho
         layers = {"rules": lambda a, s, lab: lab in a.rules,
                   "model": lambda a, s, lab: s[lab] >= solo[lab],
                   "combined": lambda a, s, lab: lab in a.rules or s[lab] >= thresholds[lab]}
-        out[lang] = {name: _prf(*_counts((pred(a, s, lab), lab in a.gold) for a, s in mine for lab in LABELS))
+        out[lang] = {name: _prf(*confusion((pred(a, s, lab), lab in a.gold) for a, s in mine for lab in LABELS))
                      for name, pred in layers.items()}
         out[lang]["agreements"] = len({a.treaty for a, _ in mine})
     return out
