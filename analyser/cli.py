@@ -41,8 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages even when OCRmyPDF is installed")
     a.add_argument("--timeout", type=float, default=DOCUMENT_TIMEOUT_S,
                    help=f"give up on a document after this many seconds (default {DOCUMENT_TIMEOUT_S})")
-    a.add_argument("--model", action="store_true", help="add the learned layer (models/textcat-bow) to the rules")
-    a.add_argument("--model-dir", default=None, help="add this trained model folder (either backend) to the rules")
+    a.add_argument("--no-model", action="store_true", help="rules only: leave out the learned layer (models/textcat-bow)")
+    a.add_argument("--model-dir", default=None, help="use this trained model folder (either backend) beside the rules")
 
     c = sub.add_parser("compare", help="what changed for culture between two versions of an agreement")
     c.add_argument("old")
@@ -93,7 +93,7 @@ def _analyse(args: argparse.Namespace) -> int:
         raise AnalyserError(args.file, "--format pdf writes a file: give it with -o OUT.pdf")
     report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
                      pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout,
-                     use_model=args.model_dir or args.model)
+                     use_model=False if args.no_model else args.model_dir or True)
     _emit(render(report, args.format), args.output)
     return 0
 

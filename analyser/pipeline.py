@@ -19,9 +19,10 @@ DOCUMENT_TIMEOUT_S = 900  # the batch's and the UI's limit for one document
 
 def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid",
             pdf_engine: str = "pdfium", ocr: bool = True, timeout: float | None = None,
-            use_model: bool | str = False, rules: bool = True) -> Report:
+            use_model: bool | str = True, rules: bool = True) -> Report:
     """Analyse one agreement file. Raises AnalyserError (one-line reason) on bad input, and when
-    `timeout` seconds pass (main thread only: the CLI and the batch workers set it)."""
+    `timeout` seconds pass (main thread only: the CLI and the batch workers set it). The learned
+    layer runs beside the rules unless `use_model` is False; a string names another model folder."""
     with time_limit(timeout, str(path)):
         return _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model, rules)
 

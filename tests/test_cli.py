@@ -75,3 +75,25 @@ def test_unwritable_output_is_one_line_exit_2(tmp_path, command):
     res = run(*command, "-o", tmp_path / "no-such-folder" / "out.json")
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1 and "cannot write output" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_the_learned_layer_is_on_by_default_and_no_model_leaves_it_out(tmp_path):
+    """A model folder whose thresholds fire everywhere shows its findings (layer model:...) by
+    default; --no-model gives the rules alone."""
+    import shutil
+
+    from analyser.classify.model import MODEL_DIR
+
+    eager = tmp_path / "eager"
+    shutil.copytree(MODEL_DIR, eager)
+    meta = json.loads((eager / "meta.json").read_text(encoding="utf-8"))
+    meta["thresholds"] = {label: 0.0 for label in meta["thresholds"]}
+    (eager / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    def layers(*args):
+        res = run("analyse", SAMPLE, *args)
+        assert res.returncode == 0, res.stderr
+        return {f["layer"].split(":")[0] for p in json.loads(res.stdout)["provisions"] for f in p["findings"]}
+
+    assert layers("--model-dir", eager) == {"rule", "model"}
+    assert layers("--no-model") == {"rule"}

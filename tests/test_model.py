@@ -60,7 +60,7 @@ def test_layers_rules_model_alone_and_combined():
 
 
 def test_a_model_switched_off_everywhere_says_so(caplog, monkeypatch):
-    """--model with every combined threshold off (the shipped model today) warns that it adds nothing."""
+    """A learned layer with every combined threshold off warns that it adds nothing."""
     from analyser.classify import layers
     from analyser.classify import model as model_module
 

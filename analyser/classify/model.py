@@ -74,7 +74,7 @@ class ModelClassifier(LearnedLayer):
     def __init__(self, model_dir: Path = MODEL_DIR) -> None:
         import spacy
 
-        super().__init__(model_dir, "run `analyser train`, or analyse without --model")
+        super().__init__(model_dir, "run `analyser train`, or analyse with --no-model")
         self.nlp = spacy.load(model_dir / "pipeline")
         self.layer = f"model:textcat-bow@{model_dir.name}"
 
@@ -111,7 +111,8 @@ def at_thresholds(model, solo: bool):
 
 def model_findings(model, provision: Provision) -> list[Finding]:
     """Findings of a learned layer (either backend: `scores_many`, `thresholds`, `layer`); a
-    model-only finding cites the sentence the model scores highest for its label."""
+    model-only finding cites the sentence the model scores highest for its label among those
+    that pass the keyword net."""
     if not passes_net(provision.text):
         return []
     text = provision.text
@@ -119,6 +120,9 @@ def model_findings(model, provision: Provision) -> list[Finding]:
     if not wanted:
         return []
     spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()] or [(0, len(text))]
+    # cite a sentence that names the subject (passes the net) when there is one: the bag of words
+    # can score a neighbouring list item highest
+    spans = [(s, e) for s, e in spans if passes_net(text[s:e])] or spans
     sentence_scores = model.scores_many([text[s:e] for s, e in spans])  # once, for every label
     findings = []
     for label, score in wanted.items():
