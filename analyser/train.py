@@ -39,10 +39,10 @@ from analyser.evaluate import (
 from analyser.model import LABELS
 
 SEED = 0
-Features = Callable[[str, str], str]  # (provision text, language) -> what the model reads
 EPOCHS = 12
-GRID = [x / 20 for x in range(1, 20)]
+GRID = [x / 20 for x in range(1, 20)]  # thresholds tried
 CALIBRATION_BINS = (0.0, 0.1, 0.5, 0.9, 1.0)
+Features = Callable[[str, str], str]  # (provision text, language) -> what the model reads
 
 
 @dataclass

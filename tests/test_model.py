@@ -20,6 +20,13 @@ def test_train_is_reproducible_and_the_model_classifies(tmp_path):
     meta_b = train(tmp_path / "b", epochs=2, splits=("seed", "dev"))
     assert meta_a["thresholds"] == meta_b["thresholds"] and meta_a["examples"] == meta_b["examples"] > 50
     assert meta_a["solo_thresholds"] == meta_b["solo_thresholds"]
+    # out-of-fold validation (seed scored by a model trained on dev and back) and calibration
+    heritage = meta_a["validation"]["heritage_exception"]
+    assert heritage["examples"] > 0 and {"rules", "model", "combined"} <= set(heritage)
+    assert heritage["combined"]["f1"] >= heritage["rules"]["f1"]  # a threshold never makes combined worse
+    bins = meta_a["calibration"]["heritage_exception"]["bins"]
+    assert sum(b["articles"] for b in bins) > 50 and all(0 <= b["labelled"] <= 1 for b in bins)
+    assert set(meta_a["validation_by_language"]) >= {"en"}
     model = ModelClassifier(tmp_path / "a")
     text = ("The Parties shall cooperate to promote cultural exchanges, audiovisual co-production and the "
             "circulation of artists between them.")
@@ -30,6 +37,11 @@ def test_train_is_reproducible_and_the_model_classifies(tmp_path):
     for f in model.classify(p):
         assert f.layer.startswith("model:") and f.evidence and text[f.evidence[0].start:f.evidence[0].end] == f.evidence[0].text
     assert json.loads((tmp_path / "a" / "meta.json").read_text())["seed"] == 0
+
+
+def test_training_refuses_the_held_back_split(tmp_path):
+    with pytest.raises(AnalyserError, match="held back"):
+        train(tmp_path / "x", epochs=1, splits=("seed", "test"))
 
 
 def test_missing_model_is_a_clear_error(tmp_path):
