@@ -1,6 +1,6 @@
 """Imported once by the fork server that `pipeline.analyse_isolated` forks from: run one small
-analysis per language so that every child starts with the tokenizers, matchers, language model
-and PDF library already loaded (about 0.9 s saved on each call)."""
+analysis per language so that every child starts with the tokenizers, matchers, learned layer,
+language model and PDF library already loaded (about 0.9 s saved on each call)."""
 from __future__ import annotations
 
 import tempfile
