@@ -17,6 +17,7 @@ import streamlit as st
 import yaml
 
 from analyser import AnalyserError
+from analyser.ingest import SUFFIXES
 from analyser.model import LABELS
 from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
 from analyser.report import render
@@ -179,7 +180,7 @@ def downloads(report, data: bytes | None) -> None:
         cols[4].download_button("PDF", files["pdf"], f"{stem}-annotated.pdf", "application/pdf")
 
 
-UPLOAD_TYPES = ["pdf", "docx", "html", "htm", "txt", "md", "xml"]
+UPLOAD_TYPES = [suffix[1:] for suffix in SUFFIXES]
 
 
 def report_for(name: str, data: bytes, sha: str | None = None):

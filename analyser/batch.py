@@ -21,10 +21,10 @@ from typing import Any
 
 from analyser import analyse
 from analyser.errors import PROCESS_DIED, reason_of
+from analyser.ingest import SUFFIXES
 from analyser.pipeline import DOCUMENT_TIMEOUT_S
 from analyser.store import Store
 
-SUFFIXES = {".xml", ".pdf", ".txt", ".md", ".docx", ".html", ".htm"}
 CRASHED = PROCESS_DIED  # what the store records for a file whose worker died
 
 
@@ -171,15 +171,10 @@ def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: 
             finished = pool.wait(set(inflight))
             results, suspects = [], []
             for fut in finished:
-                item = inflight.pop(fut)
-                try:
-                    results.append(fut.result())
-                except BrokenProcessPool:
-                    suspects.append(item)  # this file, or another one in flight, killed its worker
-                except Exception as exc:  # e.g. a lost Dask worker: recorded, the batch goes on
-                    results.append({"path": item[0], "sha256": item[1], "error": f"worker failed: {exc}"})
-            if suspects:
-                suspects += [inflight.pop(f) for f in list(inflight)]  # the broken pool fails them all
+                _collect(fut, inflight.pop(fut), results, suspects)
+            if suspects:  # the broken pool fails every file still in flight; those already done keep their result
+                for fut in list(inflight):
+                    _collect(fut, inflight.pop(fut), results, suspects)
                 pool.restart()
                 results += [_alone(pool, item, str(reports_dir)) for item in suspects]
             for result in results:
@@ -198,6 +193,16 @@ def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: 
         bar.close()
         store.close()
     return Summary(total=len(files), skipped=skipped, done=done, failed=failed, seconds=time.perf_counter() - start)
+
+
+def _collect(fut: Any, item: tuple[str, str], results: list[dict[str, Any]], suspects: list[tuple[str, str]]) -> None:
+    """A finished future's result; its file is a suspect when the worker pool broke under it."""
+    try:
+        results.append(fut.result())
+    except BrokenProcessPool:
+        suspects.append(item)  # this file, or another one in flight, killed its worker
+    except Exception as exc:  # e.g. a lost Dask worker: recorded, the batch goes on
+        results.append({"path": item[0], "sha256": item[1], "error": f"worker failed: {exc}"})
 
 
 def _alone(pool: LocalExecutor, item: tuple[str, str], reports_dir: str) -> dict[str, Any]:

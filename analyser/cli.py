@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from analyser.errors import AnalyserError
+from analyser.errors import AnalyserError, reason_of
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
@@ -188,6 +188,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the promise is one line, never a traceback, unless asked for
         if args.debug:
             raise
-        print(f"analyser: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        print(f"analyser: {reason_of(exc)} (run with --debug for details)", file=sys.stderr)
         return EXIT_INTERNAL
     return 1

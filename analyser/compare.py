@@ -36,11 +36,13 @@ def _words(text: str) -> list[str]:
 class _Index:
     def __init__(self, provisions: list[Provision]) -> None:
         self.provisions = provisions
-        self.words = [set(_words(p.text)) for p in provisions]
-        self.norm = [" ".join(_words(p.text)) for p in provisions]
+        tokens = [_words(p.text) for p in provisions]
+        self.words = [set(t) for t in tokens]
+        self.norm = [" ".join(t) for t in tokens]
 
     def best(self, p: Provision) -> tuple[Provision | None, float]:
-        words, norm = set(_words(p.text)), " ".join(_words(p.text))
+        tokens = _words(p.text)
+        words, norm = set(tokens), " ".join(tokens)
         best, best_sim = None, 0.0
         for cand, cw, cn in zip(self.provisions, self.words, self.norm):
             if not words or not cw or len(words & cw) / len(words | cw) < 0.3:

@@ -22,8 +22,6 @@ from analyser.structure import article_key
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATIONS = ROOT / "corpora" / "annotations"
-SPLITS = ANNOTATIONS / "splits.json"
-SPLIT_DIRS = ("seed", "dev3", "dev4", "test", "test2", "texts", "train")  # sub-folders of ANNOTATIONS holding split files
 HELD_BACK = ("test",)  # never tuned on, trained on or used for thresholds (test2 and texts were, once scored)
 
 
@@ -111,9 +109,9 @@ def article_of(gold: dict) -> Callable[[Provision], str]:
     return (lambda p: p.source_id) if not gold["source"] else (lambda p: article_key(p.heading))
 
 
-def annotation_files(split: str | tuple[str, ...], annotations: Path) -> list[Path]:
-    """The files of one split or several, in order; `all` is every split, `tuning` every split
-    except the held-back ones (HELD_BACK), `held-back` those."""
+def split_names(split: str | tuple[str, ...], annotations: Path) -> list[str]:
+    """The splits that one name or several stand for: a split of splits.json, or a group: `all`
+    every split, `tuning` every split except the held-back ones (HELD_BACK), `held-back` those."""
     splits = json.loads((annotations / "splits.json").read_text(encoding="utf-8"))["splits"]
     groups = {"all": list(splits), "tuning": [p for p in splits if p not in HELD_BACK],
               "held-back": [p for p in splits if p in HELD_BACK]}
@@ -123,14 +121,17 @@ def annotation_files(split: str | tuple[str, ...], annotations: Path) -> list[Pa
             raise AnalyserError(str(annotations / "splits.json"),
                                 f"no split {name!r}; choose from {', '.join([*splits, *groups])}")
         parts += groups.get(name, [name])
-    names = [n for part in parts for n in splits[part]]
-    files = []
-    for name in names:
-        for cand in (annotations / f"{name}.json", *(annotations / sub / f"{name}.json" for sub in SPLIT_DIRS)):
-            if cand.exists():
-                files.append(cand)
-                break
-    return files
+    return parts
+
+
+def annotation_files(split: str | tuple[str, ...], annotations: Path) -> list[Path]:
+    """The annotation files of one split or group or several, in order (see split_names); a file
+    lies in the annotations folder or in one of its sub-folders."""
+    members = json.loads((annotations / "splits.json").read_text(encoding="utf-8"))["splits"]
+    found: dict[str, Path] = {}
+    for path in sorted(annotations.glob("*/*.json")) + sorted(annotations.glob("*.json")):  # top level wins
+        found[path.stem] = path
+    return [found[name] for part in split_names(split, annotations) for name in members[part] if name in found]
 
 
 LAYERS = {"rules": (False, True), "model": (True, False), "combined": (True, True)}  # (use_model, rules)
@@ -149,11 +150,13 @@ def score(files: list[Path], tota: Path | None = None, scores: Scores | None = N
         article = article_of(gold)
         predicted: dict[str, set[str]] = defaultdict(set)
         evidence: dict[tuple[str, str], str] = {}
+        articles: set[str] = set()
         for p in report.document.provisions:
+            key = article(p)
+            articles.add(key)
             for fd in p.findings:
-                predicted[article(p)].add(fd.label)
-                evidence.setdefault((article(p), fd.label), " | ".join(e.text for e in fd.evidence))
-        articles = {article(p) for p in report.document.provisions}
+                predicted[key].add(fd.label)
+                evidence.setdefault((key, fd.label), " | ".join(e.text for e in fd.evidence))
         lang_scores = scores.by_language.setdefault(gold["language"], Scores())
         for s in (scores, lang_scores):
             s.agreements += 1

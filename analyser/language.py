@@ -44,15 +44,14 @@ class Py3LangidEngine:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         self._all = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._restricted = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._restricted.set_languages(list(SUPPORTED))
 
     def detect(self, text: str) -> tuple[str, float]:
         lang, prob = self._all.classify(text)
         return lang, float(prob)
 
     def detect_supported(self, text: str, default: str = "und") -> str:
-        return self._restricted.classify(text)[0]  # always answers one of SUPPORTED
+        # the best-ranked of SUPPORTED: what a model restricted to them answers, without loading a second one
+        return next(lang for lang, _ in self._all.rank(text) if lang in SUPPORTED)
 
 
 class LangdetectEngine:

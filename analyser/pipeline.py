@@ -27,6 +27,10 @@ def analyse(path: str | Path, *, language_override: str | None = None, language_
         return _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model, rules)
 
 
+def _too_long(path: str | Path, seconds: float, hint: str) -> AnalyserError:
+    return AnalyserError(str(path), f"analysis took longer than {seconds:g} s ({hint})")
+
+
 @contextmanager
 def time_limit(seconds: float | None, path: str):
     if not seconds or threading.current_thread() is not threading.main_thread():
@@ -34,7 +38,7 @@ def time_limit(seconds: float | None, path: str):
         return
 
     def expire(signum, frame):
-        raise AnalyserError(path, f"analysis took longer than {seconds:g} s (raise --timeout for very long files)")
+        raise _too_long(path, seconds, "raise --timeout for very long files")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -47,7 +51,7 @@ def time_limit(seconds: float | None, path: str):
 
 def analyse_isolated(path: str | Path, timeout: float, **options) -> Report:
     """`analyse` in a child process that is killed after `timeout` seconds: for callers outside the
-    main thread (the UI's script thread, Dask threads), where the SIGALRM limit cannot work, and
+    main thread (the UI's script thread), where the SIGALRM limit cannot work, and
     where a library that hangs or crashes must not take the caller down with it."""
     ctx = _isolation_context()
     receive, send = ctx.Pipe(duplex=False)
@@ -56,7 +60,7 @@ def analyse_isolated(path: str | Path, timeout: float, **options) -> Report:
     send.close()
     try:
         if not receive.poll(timeout):
-            raise AnalyserError(str(path), f"analysis took longer than {timeout:g} s (raise the time limit for very long files)")
+            raise _too_long(path, timeout, "raise the time limit for very long files")
         kind, value = receive.recv()
     except EOFError:
         raise AnalyserError(str(path), PROCESS_DIED) from None

@@ -75,8 +75,7 @@ def top_wordings(docs: list[dict], findings: list[tuple], per_label: int = 5) ->
     return {label: [(w, n, sorted(users[label][w])[:6]) for w, n in c.most_common(per_label)] for label, c in counts.items()}
 
 
-def summary_text(docs: list[dict], findings: list[tuple], groups: dict[str, dict] | None = None) -> str:
-    groups = groups or groupings(docs)
+def summary_text(docs: list[dict], findings: list[tuple], groups: dict[str, dict]) -> str:
     lines = [f"{len(docs)} agreements analysed"]
     overall = share_by(docs, lambda d: ["all"]).get("all", {})
     lines.append("share met: " + ", ".join(f"{c} {overall.get(c, 0):.1%}" for c in CHECK_IDS))
@@ -98,8 +97,7 @@ def summary_text(docs: list[dict], findings: list[tuple], groups: dict[str, dict
     return "\n".join(lines)
 
 
-def plot(docs: list[dict], out: Path, groups: dict[str, dict] | None = None) -> list[Path]:
-    groups = groups or groupings(docs)
+def plot(groups: dict[str, dict], out: Path) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")  # files only, no display
@@ -155,7 +153,7 @@ def run(out: Path) -> str:
     folder = out / "stats"
     folder.mkdir(exist_ok=True)
     try:
-        images = plot(docs, folder, groups)
+        images = plot(groups, folder)
     except ImportError:
         images = []
         text += "\n(plots need matplotlib: pip install .[stats])"

@@ -243,21 +243,26 @@ def build(source: SourceDocument) -> Document:
     )
 
 
+def _article_segment(heading: str) -> tuple[list[str], int, re.Match[str] | None]:
+    """The heading path's parts, and the index and match of its first article segment."""
+    parts = heading.split(" > ")
+    segment = grammar().article_segment
+    for i, part in enumerate(parts):
+        m = segment.match(part)
+        if m:
+            return parts, i, m
+    return parts, -1, None
+
+
 def article_key(heading: str) -> str:
     """The article a provision belongs to, as its heading path cut after the article segment
     ("Chapter 12 > Article 12.5 Paperless Trading > 3" -> "Chapter 12 > Article 12.5 Paperless
     Trading"). Labels of documents without ToTA ids are kept per article under this key."""
-    parts = heading.split(" > ")
-    for i, part in enumerate(parts):
-        if grammar().article_segment.match(part):
-            return " > ".join(parts[: i + 1])
-    return heading
+    parts, i, m = _article_segment(heading)
+    return " > ".join(parts[: i + 1]) if m else heading
 
 
 def article_number(heading: str) -> str:
     """The number of the article in a heading path ("Chapter 8 > Article 8.2 > 3" -> "8.2"), or ""."""
-    for part in heading.split(" > "):
-        m = grammar().article_segment.match(part)
-        if m:
-            return m.group("num")
-    return ""
+    _, _, m = _article_segment(heading)
+    return m.group("num") if m else ""

@@ -21,11 +21,12 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from analyser.classify.model import MODEL_DIR
+from analyser.classify.model import MODEL_DIR, passes_net
 from analyser.classify.textnorm import fold
 from analyser.errors import AnalyserError
 from analyser.evaluate import (
@@ -35,8 +36,11 @@ from analyser.evaluate import (
     article_of,
     document_path,
     load_gold,
+    split_names,
 )
+from analyser.language import SUPPORTED
 from analyser.model import LABELS
+from analyser.pipeline import analyse
 
 SEED = 0
 EPOCHS = 12
@@ -64,25 +68,21 @@ def _norm(s: str) -> str:
     return " ".join(fold(s).split())
 
 
-def articles_of(path: Path, split: str = "") -> list[Article]:
-    """Every article of one labelled document, read once (the rules run too, so the threshold
-    search can combine them with the model)."""
-    from analyser.classify.model import passes_net
-    from analyser.language import SUPPORTED
-    from analyser.pipeline import analyse
-
+def articles_of(path: Path, split: str = "", rules: bool = True) -> list[Article]:
+    """Every article of one labelled document, read once. With `rules`, the rules run too, so
+    the threshold search can combine them with the model."""
     gold = load_gold(path)
-    report = analyse(document_path(gold), use_model=False)
+    report = analyse(document_path(gold), use_model=False, rules=rules)
     article = article_of(gold)
-    arts: dict[str, Article] = {}
-    for key, labels in gold["labels"].items():
-        arts[key] = Article(split, gold["treaty"], gold["language"], key, labels, set())
+    arts = {key: Article(split, gold["treaty"], gold["language"], key, labels, set())
+            for key, labels in gold["labels"].items()}
     for p in report.document.provisions:
         key = article(p)
-        art = arts.setdefault(key, Article(split, gold["treaty"], gold["language"], key, set(), set()))
-        art.rules.update(fd.label for fd in p.findings)
+        if key not in arts:
+            arts[key] = Article(split, gold["treaty"], gold["language"], key, set(), set())
+        arts[key].rules.update(fd.label for fd in p.findings)
         if p.language in SUPPORTED and passes_net(p.text):
-            art.texts.append(p.text)
+            arts[key].texts.append(p.text)
     for art in arts.values():
         quotes = [_norm(e) for e in gold["evidence"].get(art.key, [])]
         normed = [_norm(t) for t in art.texts]
@@ -92,22 +92,21 @@ def articles_of(path: Path, split: str = "") -> list[Article]:
 
 
 def tuning_splits(annotations: Path = ANNOTATIONS) -> tuple[str, ...]:
-    """Every split of splits.json except the held-back ones: what the model learns from."""
-    names = json.loads((annotations / "splits.json").read_text(encoding="utf-8"))["splits"]
-    return tuple(s for s in names if s not in HELD_BACK)
+    """Every split except the held-back ones: what the model learns from."""
+    return tuple(split_names("tuning", annotations))
 
 
-def read_splits(splits: tuple[str, ...], annotations: Path = ANNOTATIONS) -> list[Article]:
+def read_splits(splits: tuple[str, ...], annotations: Path = ANNOTATIONS, rules: bool = True) -> list[Article]:
     held = [s for s in splits if s in HELD_BACK]
     if held:
         raise AnalyserError(str(annotations / "splits.json"), f"{', '.join(held)} is held back: never trained on")
-    return [a for split in splits for f in annotation_files(split, annotations) for a in articles_of(f, split)]
+    return [a for split in splits for f in annotation_files(split, annotations) for a in articles_of(f, split, rules)]
 
 
 def provision_examples(files: list[Path], folded: bool = True) -> list[tuple[str, dict[str, float], str, str]]:
     """(text, cats, treaty, article id) for every net-flagged provision of these annotation files."""
     return [(fold(t) if folded else t, cats, a.treaty, a.key)
-            for f in files for a in articles_of(f) for t, cats in zip(a.texts, a.targets)]
+            for f in files for a in articles_of(f, rules=False) for t, cats in zip(a.texts, a.targets)]
 
 
 def folded_text(text: str, language: str) -> str:
@@ -170,6 +169,17 @@ def f1_score(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+def _best_threshold(rows: list[tuple[bool, float, bool]], predict: Callable[[bool, float, float], bool],
+                    start: tuple[float, tuple[int, int, int]]) -> tuple[float, tuple[int, int, int]]:
+    """The first threshold of GRID whose F1 beats `start` (threshold, counts) and every earlier one."""
+    best_t, best = start
+    for t in GRID:
+        c = confusion((predict(hit, s, t), g) for hit, s, g in rows)
+        if f1_score(*c) > f1_score(*best) + 1e-9:
+            best_t, best = t, c
+    return best_t, best
+
+
 def choose_thresholds(articles: list[Article], scores: list[dict[str, float]]) -> tuple[dict, dict, dict]:
     """Per label, on out-of-fold scores: the threshold that maximises the combined (rules OR model)
     article-level F1, 1.01 (model off) when no threshold beats the rules alone; the one that
@@ -178,20 +188,12 @@ def choose_thresholds(articles: list[Article], scores: list[dict[str, float]]) -
     for lab in LABELS:
         rows = [(lab in a.rules, s[lab], lab in a.gold) for a, s in zip(articles, scores)]
         rules = confusion((hit, g) for hit, _, g in rows)
-        best_t, best = 1.01, rules
-        for t in GRID:
-            c = confusion((hit or s >= t, g) for hit, s, g in rows)
-            if f1_score(*c) > f1_score(*best) + 1e-9:
-                best_t, best = t, c
-        solo_t, solo_c = 0.5, confusion((s >= 0.5, g) for _, s, g in rows)
-        if any(g for *_, g in rows):
-            for t in GRID:
-                c = confusion((s >= t, g) for _, s, g in rows)
-                if f1_score(*c) > f1_score(*solo_c) + 1e-9:
-                    solo_t, solo_c = t, c
-        thresholds[lab], solo[lab] = best_t, solo_t
-        report[lab] = {"examples": rules[0] + rules[2], "rules": _prf(*rules), "model": _prf(*solo_c),
-                       "combined": _prf(*best)}
+        thresholds[lab], combined = _best_threshold(rows, lambda hit, s, t: hit or s >= t, (1.01, rules))
+        solo_start = (0.5, confusion((s >= 0.5, g) for _, s, g in rows))
+        solo[lab], alone = (_best_threshold(rows, lambda hit, s, t: s >= t, solo_start)
+                            if any(g for *_, g in rows) else solo_start)
+        report[lab] = {"examples": rules[0] + rules[2], "rules": _prf(*rules), "model": _prf(*alone),
+                       "combined": _prf(*combined)}
     return thresholds, solo, report
 
 
@@ -241,10 +243,11 @@ def train(out_dir: Path = MODEL_DIR, annotations: Path = ANNOTATIONS, epochs: in
     articles = read_splits(splits, annotations)
     if len({a.split for a in articles}) < 2:
         raise AnalyserError(str(annotations / "splits.json"), "cross-validation needs at least two splits")
-    oof = cross_validate(articles, epochs)
+    features = lru_cache(maxsize=None)(folded_text)  # each provision read once, not once per fold
+    oof = cross_validate(articles, epochs, features)
     thresholds, solo_thresholds, validation = choose_thresholds(articles, oof)
     start = time.perf_counter()
-    nlp = fit(articles, epochs)
+    nlp = fit(articles, epochs, features)
     seconds = time.perf_counter() - start
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir / "pipeline")
@@ -266,6 +269,6 @@ def train_hf(base: Path, out: Path, annotations: Path = ANNOTATIONS, epochs: int
     """The transformers backend on the same examples (original casing: checkpoints have their own tokenizers)."""
     from analyser.classify.hf import train_transformers
 
-    articles = read_splits(splits or tuning_splits(annotations), annotations)
+    articles = read_splits(splits or tuning_splits(annotations), annotations, rules=False)
     examples = [(text, cats) for a in articles for text, cats in zip(a.texts, a.targets)]
     return train_transformers(base, out, examples, epochs=epochs, seed=SEED, max_steps=max_steps)

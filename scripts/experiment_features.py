@@ -21,14 +21,14 @@ of rules OR model at the best threshold (off when none beats the rules), then pe
 """
 from __future__ import annotations
 
-from analyser.classify.rules import default_classifier
-from analyser.classify.textnorm import Collapsed, fold
+from functools import lru_cache
+
+from analyser.classify.rules import LANGUAGES, default_classifier
 from analyser.model import LABELS
 from analyser.train import (
-    GRID,
-    confusion,
+    by_language,
+    choose_thresholds,
     cross_validate,
-    f1_score,
     folded_text,
     read_splits,
     tuning_splits,
@@ -37,9 +37,9 @@ from analyser.train import (
 
 def groups(text: str, language: str) -> str:
     """The lexicon groups matched in a provision, one token each ('zzbias' keeps no text empty)."""
-    matcher = default_classifier().matcher(language if language in ("en", "fr", "es") else "en")
-    doc = matcher.nlp.make_doc(Collapsed(fold(text)).text)
-    return " ".join(["zzbias", *sorted({"zz" + m.group.replace("_", "") for m in matcher.matches(doc)})])
+    matched = default_classifier().match(text, language if language in LANGUAGES else "en")
+    names = sorted(matched[2]) if matched else []
+    return " ".join(["zzbias", *("zz" + name.replace("_", "") for name in names)])
 
 
 VARIANTS = {"words": folded_text,
@@ -47,31 +47,22 @@ VARIANTS = {"words": folded_text,
             "groups": groups}
 
 
-def best(rows, combined: bool) -> tuple[int, int, int, float]:
-    """(tp, fp, fn, threshold) at the threshold that maximises F1; 1.01 = model off."""
-    options = [(*confusion((rule or s >= t, g) if combined else (s >= t, g) for rule, s, g in rows), t) for t in GRID]
-    if combined:
-        options.append((*confusion((rule, g) for rule, _, g in rows), 1.01))
-    return max(options, key=lambda o: (f1_score(*o[:3]), o[3]))
-
-
 def main() -> None:
     articles = read_splits(tuning_splits())
     print(f"{len(articles)} articles of {len({a.treaty for a in articles})} documents")
     for name, features in VARIANTS.items():
-        scores = cross_validate(articles, features=features)
+        scores = cross_validate(articles, features=lru_cache(maxsize=None)(features))  # featurised once, not per fold
+        thresholds, solo, report = choose_thresholds(articles, scores)
         print(f"\n== {name}")
         for lab in LABELS:
-            rows = [(lab in a.rules, s[lab], lab in a.gold) for a, s in zip(articles, scores)]
-            rules = confusion((r, g) for r, _, g in rows)
-            solo, comb = best(rows, False), best(rows, True)
-            print(f"{lab:24} rules F1 {f1_score(*rules):.3f}  model {f1_score(*solo[:3]):.3f} (t={solo[3]})  "
-                  f"combined {f1_score(*comb[:3]):.3f} (t={comb[3]})  examples {rules[0] + rules[2]}")
-        for lang in sorted({a.language for a in articles}):
-            mine = [(a, s) for a, s in zip(articles, scores) if a.language == lang]
-            for layer, pred in (("rules", lambda a, s, lab: lab in a.rules), ("model@0.5", lambda a, s, lab: s[lab] >= 0.5)):
-                c = confusion((pred(a, s, lab), lab in a.gold) for a, s in mine for lab in LABELS)
-                print(f"  {lang} {layer:10} micro tp {c[0]} fp {c[1]} fn {c[2]} F1 {f1_score(*c):.3f}")
+            r = report[lab]
+            print(f"{lab:24} rules F1 {r['rules']['f1']:.3f}  model {r['model']['f1']:.3f} (t={solo[lab]})  "
+                  f"combined {r['combined']['f1']:.3f} (t={thresholds[lab]})  examples {r['examples']}")
+        for lang, layers in by_language(articles, scores, thresholds, dict.fromkeys(LABELS, 0.5)).items():
+            for layer in ("rules", "model"):
+                c = layers[layer]
+                print(f"  {lang} {layer + ('@0.5' if layer == 'model' else ''):10} micro tp {c['tp']} fp {c['fp']} "
+                      f"fn {c['fn']} F1 {c['f1']:.3f}")
 
 
 if __name__ == "__main__":

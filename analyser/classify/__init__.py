@@ -42,7 +42,7 @@ def layers(use_model: bool | str, rules: bool = True) -> list[Classifier]:
 def _warn_inert(layer: str) -> None:
     """Once per model and process, not once per document of a batch."""
     logging.getLogger("analyser").warning(
-        "the learned layer is on but adds nothing: its thresholds, chosen on the validation split, are "
+        "the learned layer is on but adds nothing: its thresholds, chosen by cross-validation, are "
         "off for every label (see the model card)")
 
 

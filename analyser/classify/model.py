@@ -59,6 +59,9 @@ class LearnedLayer:
             raise AnalyserError(str(model_dir), f"no trained model here: {missing_hint}")
         self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
         self.thresholds = {k: float(v) for k, v in self.meta["thresholds"].items()}
+        # the model alone (evaluation): its own thresholds; 0.5 for a model trained before they were recorded
+        solo = self.meta.get("solo_thresholds") or dict.fromkeys(self.thresholds, 0.5)
+        self.solo = Thresholded(self, {k: float(v) for k, v in solo.items()})
 
     def scores_many(self, texts: list[str]) -> list[dict[str, float]]:
         raise NotImplementedError
@@ -82,31 +85,24 @@ class ModelClassifier(LearnedLayer):
         return [dict(doc.cats) for doc in self.nlp.pipe(fold(t) for t in texts)]
 
 
-class Thresholded:
-    """A learned layer seen at one set of thresholds: `thresholds` (chosen to add to the rules)
-    or `solo_thresholds` (chosen for the model alone). Shares the loaded model."""
+class Thresholded(LearnedLayer):
+    """A learned layer seen at other thresholds (the model alone, at `solo_thresholds`); it
+    shares the loaded `model`."""
 
-    def __init__(self, model, thresholds: dict[str, float]) -> None:
-        self.model, self.thresholds = model, thresholds
-        self.name, self.layer = model.name, model.layer
+    def __init__(self, model: LearnedLayer, thresholds: dict[str, float]) -> None:  # no meta.json to read
+        self.model, self.thresholds, self.meta = model, thresholds, model.meta
+
+    @property
+    def layer(self) -> str:
+        return self.model.layer
 
     def scores_many(self, texts: list[str]) -> list[dict[str, float]]:
         return self.model.scores_many(texts)
 
-    def scores(self, text: str) -> dict[str, float]:
-        return self.model.scores(text)
 
-    def classify(self, provision: Provision) -> list[Finding]:
-        return model_findings(self, provision)
-
-
-def at_thresholds(model, solo: bool):
-    """The model with its combined thresholds, or its solo ones (meta.json `solo_thresholds`;
-    0.5 for a model trained before they were recorded)."""
-    if not solo:
-        return model
-    solo_t = model.meta.get("solo_thresholds") or {lab: 0.5 for lab in model.thresholds}
-    return Thresholded(model, {k: float(v) for k, v in solo_t.items()})
+def at_thresholds(model: LearnedLayer, solo: bool) -> LearnedLayer:
+    """The model with its combined thresholds, or its solo ones."""
+    return model.solo if solo else model
 
 
 def model_findings(model, provision: Provision) -> list[Finding]:

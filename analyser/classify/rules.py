@@ -206,21 +206,30 @@ class RuleClassifier:
         lang = lang or provision.language or "en"
         if lang not in LANGUAGES or (self.skip_headings and self.skip_headings.search(provision.heading)):
             return []
-        lm = self.matcher(lang)
-        folded = fold(provision.text)
-        if lm.prefilter is not None and not lm.prefilter.search(folded):
+        matched = self.match(provision.text, lang)
+        if matched is None:
             return []
-        collapsed = Collapsed(folded)
-        doc = lm.nlp.make_doc(collapsed.text)
-        by_group: dict[str, list[Match]] = {}
-        for m in lm.matches(doc):
-            by_group.setdefault(m.group, []).append(m)
+        collapsed, doc, by_group = matched
         findings = []
         for rule in self.rules:
             hit = self._apply(rule, provision, doc, collapsed, by_group)
             if hit:
                 findings.append(hit)
         return merge(findings)
+
+    def match(self, text: str, lang: str) -> tuple[Collapsed, Doc, dict[str, list[Match]]] | None:
+        """The term groups of one language matched in a text, by group (None when the prefilter
+        says that no group can match)."""
+        lm = self.matcher(lang)
+        folded = fold(text)
+        if lm.prefilter is not None and not lm.prefilter.search(folded):
+            return None
+        collapsed = Collapsed(folded)
+        doc = lm.nlp.make_doc(collapsed.text)
+        by_group: dict[str, list[Match]] = {}
+        for m in lm.matches(doc):
+            by_group.setdefault(m.group, []).append(m)
+        return collapsed, doc, by_group
 
     def _apply(self, rule: Rule, provision: Provision, doc: Doc, collapsed: Collapsed, by_group: dict[str, list[Match]]) -> Finding | None:
         if rule.unless_heading and rule.unless_heading.search(provision.heading):

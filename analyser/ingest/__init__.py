@@ -20,6 +20,9 @@ from analyser.model import SourceDocument
 
 MAX_BYTES = 500 * 1024 * 1024
 
+# File suffixes of the formats the backends read: what a batch collects from a folder and the UI accepts.
+SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt", ".md", ".xml")
+
 # Order matters: specific formats first, plain text last (it accepts anything that decodes).
 BACKENDS: list[Backend] = [PdfBackend(), DocxBackend(), TotaBackend(), HtmlBackend(), TextBackend()]
 

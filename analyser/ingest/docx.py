@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 import zlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
@@ -90,15 +90,27 @@ class Numbering:
         return text.strip()
 
 
-def _paragraph_text(p: Paragraph, numbering: Numbering) -> str:
-    """The paragraph as it reads, with the list label Word would draw in front of it."""
+def _style_of(p: Paragraph, cache: dict) -> tuple[str, Any]:
+    """The paragraph style's name and its numbering, looked up once per style: python-docx
+    searches styles.xml on every `Paragraph.style`, which dominated the reading of long drafts."""
+    key = p._p.style  # the style id; None for the default paragraph style
+    if key not in cache:
+        style = p.style
+        num_pr = style.element.pPr.numPr if style is not None and style.element.pPr is not None else None
+        cache[key] = ((style.name or "") if style is not None else "", num_pr)
+    return cache[key]
+
+
+def _paragraph_text(p: Paragraph, numbering: Numbering, style_num_pr: Any) -> str:
+    """The paragraph as it reads, with the list label Word would draw in front of it
+    (`style_num_pr`: the numbering that comes with its style)."""
     text = "".join(
         (node.text or "") if node.tag == f"{W}t" else "\t" if node.tag == f"{W}tab" else "\n"
         for node in p._p.iter(f"{W}t", f"{W}tab", f"{W}br")
     )
     num_pr = p._p.pPr.numPr if p._p.pPr is not None else None
-    if num_pr is None and p.style is not None and p.style.element.pPr is not None:
-        num_pr = p.style.element.pPr.numPr  # numbering that comes with the paragraph style
+    if num_pr is None:
+        num_pr = style_num_pr
     if num_pr is not None and num_pr.numId is not None:
         ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else 0
         label = numbering.label(str(num_pr.numId.val), int(ilvl))
@@ -117,7 +129,7 @@ def _table_rows(table: Table) -> list[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(" ".join(" ".join(p.text.split()) for p in cell.paragraphs if p.text.strip()))
+            cells.append(" ".join(cell.text.split()))
         if any(cells):
             rows.append(" | ".join(cells))
     return rows
@@ -136,10 +148,10 @@ class DocxBackend:
 
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                if "word/document.xml" not in zf.namelist():
+                parts = set(zf.namelist())
+                if "word/document.xml" not in parts:
                     raise AnalyserError(path, "ZIP file is not a Word document (no word/document.xml)")
-                xml = zf.read("word/document.xml")
-                comments = zf.read("word/comments.xml").count(b"<w:comment ") if "word/comments.xml" in zf.namelist() else 0
+                comments = zf.read("word/comments.xml").count(b"<w:comment ") if "word/comments.xml" in parts else 0
             document = docx.Document(io.BytesIO(data))
         except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, zlib.error, EOFError, OSError,
                 NotImplementedError) as exc:
@@ -148,17 +160,19 @@ class DocxBackend:
             if type(exc).__name__ == "XMLSyntaxError":
                 raise AnalyserError(path, "corrupt DOCX (malformed XML inside)") from None
             raise
-        insertions, deletions = xml.count(b"<w:ins "), xml.count(b"<w:del ")
+        body = document.element  # parsed once, by python-docx
+        insertions, deletions = len(body.xpath(".//w:ins")), len(body.xpath(".//w:del"))
         numbering = Numbering(document)
+        styles: dict = {}
         lines: list[str] = []
         for item in document.iter_inner_content():  # paragraphs and tables, in reading order
             if isinstance(item, Table):
                 lines += _table_rows(item)
                 continue
-            style = item.style.name if item.style is not None else ""
-            if HEADING_STYLE.match(style or "") and lines and lines[-1] != "":
+            style, style_num_pr = _style_of(item, styles)
+            if HEADING_STYLE.match(style) and lines and lines[-1] != "":
                 lines.append("")  # a heading starts a new block of text
-            lines.append(_paragraph_text(item, numbering))
+            lines.append(_paragraph_text(item, numbering, style_num_pr))
         text = "\n".join(lines)
         if not text.strip():
             raise AnalyserError(path, "the Word document holds no text")

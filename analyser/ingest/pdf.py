@@ -303,36 +303,36 @@ def pdfplumber_pages(data: bytes, path: str, only: set[int] | None = None) -> tu
     except (PSException, ValueError, TypeError, KeyError) as exc:
         raise AnalyserError(path, f"corrupt or truncated PDF ({type(exc).__name__})") from None
     pages = []
-    for i in range(n):
-        if only is not None and i + 1 not in only:
-            pages.append(_skipped(i + 1))
-            continue
-        page = pdf.pages[i]
-        height = float(page.height)
-        words = page.extract_words(use_text_flow=True, return_chars=True)
-        parts: list[str] = []
-        boxes: list[tuple[float, float, float, float] | None] = []
-        sizes: list[float] = []
-        last_top = None
-        for w in words:
-            if last_top is not None:
-                sep = "\n" if abs(w["top"] - last_top) > 2 else " "
-                parts.append(sep)
-                boxes.append(None)
-                sizes.append(0.0)
-            for ch in w["chars"]:
-                parts.append(ch["text"])
-                boxes.extend([(ch["x0"], height - ch["bottom"], ch["x1"], height - ch["top"])] * len(ch["text"]))
-                sizes.extend([float(ch.get("size", 0.0))] * len(ch["text"]))
-            last_top = w["top"]
-        has_images = bool(page.images) if len(words) < 5 else False
-        text = "".join(parts)
-        word_boxes = [(w["x0"], height - w["bottom"], w["x1"], height - w["top"]) for w in words]
-        gutter = find_gutter(word_boxes, float(page.width))
-        text, char_box, font_size = _in_column_order(text, boxes.__getitem__, sizes.__getitem__, gutter)
-        pages.append(Page(number=i + 1, text=text, char_box=char_box, has_images=has_images, font_size=font_size))
-        page.close()  # pdfplumber keeps every parsed page in memory otherwise
-    pdf.close()
+    with pdf:  # closed even when a page fails to read
+        for i in range(n):
+            if only is not None and i + 1 not in only:
+                pages.append(_skipped(i + 1))
+                continue
+            page = pdf.pages[i]
+            height = float(page.height)
+            words = page.extract_words(use_text_flow=True, return_chars=True)
+            parts: list[str] = []
+            boxes: list[tuple[float, float, float, float] | None] = []
+            sizes: list[float] = []
+            last_top = None
+            for w in words:
+                if last_top is not None:
+                    sep = "\n" if abs(w["top"] - last_top) > 2 else " "
+                    parts.append(sep)
+                    boxes.append(None)
+                    sizes.append(0.0)
+                for ch in w["chars"]:
+                    parts.append(ch["text"])
+                    boxes.extend([(ch["x0"], height - ch["bottom"], ch["x1"], height - ch["top"])] * len(ch["text"]))
+                    sizes.extend([float(ch.get("size", 0.0))] * len(ch["text"]))
+                last_top = w["top"]
+            has_images = bool(page.images) if len(words) < 5 else False
+            text = "".join(parts)
+            word_boxes = [(w["x0"], height - w["bottom"], w["x1"], height - w["top"]) for w in words]
+            gutter = find_gutter(word_boxes, float(page.width))
+            text, char_box, font_size = _in_column_order(text, boxes.__getitem__, sizes.__getitem__, gutter)
+            pages.append(Page(number=i + 1, text=text, char_box=char_box, has_images=has_images, font_size=font_size))
+            page.close()  # pdfplumber keeps every parsed page in memory otherwise
     return pages, None
 
 
@@ -585,9 +585,10 @@ class PdfBackend:
         if skipped["no_text_layer"] and self.ocr and ocr_available():
             ocr_pages = skipped["no_text_layer"]
             ocr_data = run_ocr(data, path, ocr_pages)
-            ocr_read, ocr_handle = ENGINES[self.engine](ocr_data, path, only=set(ocr_pages))
+            wanted = set(ocr_pages)
+            ocr_read, ocr_handle = ENGINES[self.engine](ocr_data, path, only=wanted)
             handles.append(ocr_handle)
-            pages = [ocr_read[p.number - 1] if p.number in ocr_pages else p for p in pages]
+            pages = [ocr_read[p.number - 1] if p.number in wanted else p for p in pages]
             text, layout, skipped = clean(pages)
             warnings.append(f"pages {_ranges(ocr_pages)} had no text layer and were OCRed locally ({OCR_LANGUAGES}); "
                             "their text may contain recognition errors")
