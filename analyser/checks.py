@@ -82,7 +82,26 @@ def run(doc: Document) -> dict[str, Check]:
         "G7": _check("G7", "met", policy + agreement_wide) if policy or agreement_wide else _check("G7", "missing", []),
         "G8": _simple("G8", _hits(doc, "coherence")),
     }
+    for cid, check in checks.items():
+        _add_candidates(check, doc)
     return {cid: checks[cid] for cid in CHECK_IDS}
+
+
+# The labels whose candidates ("worth a look") each check lists; candidates never change a status.
+CHECK_LABELS: dict[str, tuple[str, ...]] = {
+    "G1": ("convention_reference",), "G2": ("convention_reference",), "G3": ("cultural_exemption",),
+    "G4": ("digital_trade",), "G5": ("preferential_treatment",), "G6": ("cultural_cooperation",),
+    "G7": ("policy_space", "cultural_exemption"), "G8": ("coherence",),
+}
+
+
+def _add_candidates(check: Check, doc: Document) -> None:
+    """Name the provisions worth a look for a check; a missing check says how many there are."""
+    labels = CHECK_LABELS[check.id]
+    check.candidates = [p.id for p in doc.provisions
+                        if p.id not in check.provisions and any(c.label in labels for c in p.candidates)]
+    if check.status == "missing" and check.candidates:
+        check.why += " " + texts()["worth_a_look"].format(n=len(check.candidates))
 
 
 def _simple(cid: str, hits: Hits) -> Check:

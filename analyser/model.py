@@ -81,7 +81,8 @@ class Provision:
     source_id: str | None = None
     language: str | None = None
     pages: list[int] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # asserted: what the checks count
+    candidates: list[Finding] = field(default_factory=list)  # below threshold: "worth a look"
     ocr: bool = False  # its text comes from OCR of a scanned page
     low_quality_text: bool = False  # it sits on a page whose text layer looks like bad OCR
 
@@ -98,6 +99,7 @@ class Check:
     why: str
     guideline: str = ""
     question: str = ""
+    candidates: list[str] = field(default_factory=list)  # provisions worth a look for this check
 
 
 @dataclass
@@ -120,7 +122,7 @@ class Document:
 class Report:
     document: Document
     checks: dict[str, Check]
-    schema_version: str = "1"
+    schema_version: str = "2"  # 2: candidates beside findings, calibrated scores
     analyser_version: str = ""
 
     @property
@@ -158,6 +160,7 @@ class Report:
                     "end": p.end,
                     **({"text": p.text} if include_text else {}),
                     "findings": [_finding_dict(f) for f in p.findings],
+                    "candidates": [_finding_dict(f) for f in p.candidates],
                 }
                 for p in doc.provisions
             ],
@@ -177,4 +180,4 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
 
 def _check_dict(c: Check) -> dict[str, Any]:
     return {"status": c.status, "provisions": c.provisions, "why": c.why,
-            "guideline": c.guideline, "question": c.question}
+            "guideline": c.guideline, "question": c.question, "candidates": c.candidates}

@@ -19,7 +19,7 @@ def report():
 
 def test_json_contract(report):
     data = json.loads(render(report, "json"))
-    assert data["schema_version"] == "1"
+    assert data["schema_version"] == "2"
     assert {"source", "sha256", "title", "language", "pages"} <= set(data["document"])
     prov = data["provisions"][0]
     assert {"id", "kind", "heading", "source_id", "language", "pages", "text", "findings"} <= set(prov)
