@@ -68,6 +68,9 @@ class Finding:
     layer: str  # "rule:<rule name>" or "model:<model name>"
     evidence: list[Evidence]
     attributes: dict[str, Any] = field(default_factory=dict)
+    # How the hit reads in its provision's structure (constructions.py), for calibration; not in
+    # the JSON: the score already says what these are worth.
+    context: dict[str, bool] = field(default_factory=dict, repr=False)
 
 
 @dataclass

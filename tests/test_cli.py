@@ -78,8 +78,9 @@ def test_unwritable_output_is_one_line_exit_2(tmp_path, command):
 
 
 def test_the_learned_layer_is_on_by_default_and_no_model_leaves_it_out(tmp_path):
-    """A model folder whose thresholds fire everywhere shows its findings (layer model:...) by
-    default; --no-model gives the rules alone."""
+    """A model folder whose thresholds fire everywhere shows its hits (layer model:...) by default,
+    as candidates (beside the rules it only proposes, calibration.yaml); --no-model gives the rules
+    alone."""
     import shutil
 
     from analyser.classify.model import MODEL_DIR
@@ -93,7 +94,9 @@ def test_the_learned_layer_is_on_by_default_and_no_model_leaves_it_out(tmp_path)
     def layers(*args):
         res = run("analyse", SAMPLE, *args)
         assert res.returncode == 0, res.stderr
-        return {f["layer"].split(":")[0] for p in json.loads(res.stdout)["provisions"] for f in p["findings"]}
+        provisions = json.loads(res.stdout)["provisions"]
+        return ({f["layer"].split(":")[0] for p in provisions for f in p["findings"]},
+                {f["layer"].split(":")[0] for p in provisions for f in p["candidates"]})
 
-    assert layers("--model-dir", eager) == {"rule", "model"}
-    assert layers("--no-model") == {"rule"}
+    assert layers("--model-dir", eager) == ({"rule"}, {"model"})
+    assert layers("--no-model") == ({"rule"}, set())

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 from typing import Protocol
 
+from analyser.classify.calibration import default_calibration
 from analyser.classify.rules import default_classifier, load_spec, merge
 from analyser.language import SUPPORTED
 from analyser.model import Document, Evidence, Finding, Provision
@@ -47,14 +48,38 @@ def _warn_inert(layer: str) -> None:
 
 
 def classify(doc: Document, layers: list[Classifier] | None = None) -> Document:
+    """Findings (asserted) and candidates (worth a look) on every classifiable provision.
+
+    A rule hit is asserted when its calibrated probability reaches its label's threshold
+    (calibration.py). Beside the rules, the learned layer confirms a rule's label (its name joins
+    the layer) or, alone, proposes a candidate; only when it runs without the rules (evaluation of
+    the model alone) are its hits findings at its own thresholds."""
     layers = layers if layers is not None else [default_classifier()]
+    calibration = default_calibration()
+    with_rules = any(layer.name == "rules" for layer in layers)
     for provision in doc.provisions:
         if not _classifiable(provision):
             continue
-        found: list[Finding] = []
+        by_rules: list[Finding] = []
+        by_model: list[Finding] = []
         for layer in layers:
-            found += layer.classify(provision)
-        provision.findings = merge(found)
+            (by_rules if layer.name == "rules" else by_model).extend(layer.classify(provision))
+        if not with_rules:
+            provision.findings = merge(by_model)
+            continue
+        found = merge(by_rules)
+        by_label = {f.label: f for f in found}
+        proposed: list[Finding] = []
+        for hit in merge(by_model):
+            if hit.label in by_label:
+                by_label[hit.label].layer += "," + hit.layer
+            else:
+                proposed.append(hit)
+        provision.findings = [f for f in found if calibration.asserted(f)]
+        provision.candidates = [f for f in found if not calibration.asserted(f)]
+        for hit in proposed:
+            target = provision.findings if calibration.model_asserts and calibration.asserted(hit) else provision.candidates
+            target.append(hit)
     resolve_cross_references(doc)
     return doc
 
@@ -71,6 +96,7 @@ def resolve_cross_references(doc: Document) -> None:
     Runs after every provision is classified, since the cited article may come later.
     """
     spec = load_spec()
+    calibration = default_calibration()
     for xref in spec.get("cross_references", []):
         cited = {}
         for p in doc.provisions:
@@ -87,9 +113,11 @@ def resolve_cross_references(doc: Document) -> None:
             for m in pattern.finditer(p.text):
                 target = cited.get(m.group("ref").rstrip(".").lower())
                 if target is not None and target is not p:
-                    p.findings.append(Finding(
+                    hit = Finding(
                         label=xref["label"], score=float(xref["score"]), layer=f"rule:{xref['name']}",
                         evidence=[Evidence(start=m.start(), end=m.end(), text=m.group(0))],
                         attributes=dict(xref.get("attributes", {})) | {"refers_to": target.id},
-                    ))
+                    )
+                    hit.score = calibration.probability(hit)
+                    (p.findings if calibration.asserted(hit) else p.candidates).append(hit)
                     break

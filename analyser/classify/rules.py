@@ -23,6 +23,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import compile_prefix_regex
 
+from analyser.classify.constructions import Units, mask_cross_reference_titles, structure_data, units
 from analyser.classify.textnorm import Collapsed, fold
 from analyser.model import Evidence, Finding, Provision
 
@@ -57,6 +58,9 @@ class Rule:
     only_heading: re.Pattern[str] | None
     attributes: list[AttributeRule] = field(default_factory=list)
     veto_same_sentence: bool = False  # a veto counts only in the anchor's sentence
+    # The construction a hit must show to be asserted (context feature -> value, see _context);
+    # a hit without it is a candidate only.
+    assert_when: dict[str, bool] = field(default_factory=dict)
 
 
 def _condition(spec: Any, default_window: int | None) -> Condition:
@@ -94,6 +98,7 @@ def load_rules(spec: dict[str, Any]) -> list[Rule]:
             only_heading=re.compile(r["only_heading"], re.I) if r.get("only_heading") else None,
             attributes=attrs,
             veto_same_sentence=bool(r.get("veto_same_sentence")),
+            assert_when=dict(r.get("assert_when") or {}),
         ))
     return rules
 
@@ -108,8 +113,9 @@ class Match:
 class LanguageMatcher:
     """All term groups of one language compiled into one PhraseMatcher and one Matcher."""
 
-    def __init__(self, lang: str, groups: dict[str, list[Any]]) -> None:
+    def __init__(self, lang: str, groups: dict[str, list[Any]], structure: dict[str, Any] | None = None) -> None:
         self.lang = lang
+        self.reference_words, self.joiners = structure_data({"structure": structure or {}})
         self.nlp = spacy.blank(lang)
         # list bullets glued to a word ("-protection of national treasure;") split off as prefixes
         prefixes = compile_prefix_regex([*self.nlp.Defaults.prefixes, r"[-–—•·]"])
@@ -145,6 +151,21 @@ class LanguageMatcher:
         return found
 
 
+OTHER_SENSE = "__other_sense"
+
+
+def _without_other_senses(by_group: dict[str, list[Match]]) -> dict[str, list[Match]]:
+    """Drop a group's matches that lie inside a match of `<group>__other_sense`: "social
+    exclusion" is not an exclusion clause. The lexicons list the other senses."""
+    for name in [g for g in by_group if g.endswith(OTHER_SENSE)]:
+        group = name.removesuffix(OTHER_SENSE)
+        others = by_group.pop(name)
+        if group in by_group:
+            by_group[group] = [m for m in by_group[group]
+                               if not any(o.start <= m.start and m.end <= o.end for o in others)]
+    return by_group
+
+
 def _pattern_anchors(pattern: list[dict[str, Any]]) -> set[str]:
     """Words one of which must be present for a token pattern to match ("" = cannot tell)."""
     for tok in pattern:
@@ -164,8 +185,18 @@ def _anchor_word(phrase: str) -> str:
     return max(words, key=len) if words else phrase
 
 
+@lru_cache(maxsize=8)
+def _lexicon_file(lang: str) -> dict[str, Any]:
+    return yaml.safe_load((DATA / "lexicons" / f"{lang}.yaml").read_text(encoding="utf-8"))
+
+
 def load_lexicon(lang: str) -> dict[str, list[Any]]:
-    return yaml.safe_load((DATA / "lexicons" / f"{lang}.yaml").read_text(encoding="utf-8"))["groups"]
+    return _lexicon_file(lang)["groups"]
+
+
+def load_structure(lang: str) -> dict[str, Any]:
+    """The words the structure constructions need (reference words, list joiners)."""
+    return _lexicon_file(lang).get("structure", {})
 
 
 def _distance(a: Match, b: Match) -> int:
@@ -199,10 +230,21 @@ class RuleClassifier:
 
     def matcher(self, lang: str) -> LanguageMatcher:
         if lang not in self._matchers:
-            self._matchers[lang] = LanguageMatcher(lang, load_lexicon(lang))
+            self._matchers[lang] = LanguageMatcher(lang, load_lexicon(lang), load_structure(lang))
         return self._matchers[lang]
 
     def classify(self, provision: Provision, lang: str | None = None) -> list[Finding]:
+        """One finding per label; each rule hit's score is its calibrated probability."""
+        from analyser.classify.calibration import default_calibration
+
+        calibration = default_calibration()
+        hits = self.hits(provision, lang)
+        for hit in hits:
+            hit.score = calibration.probability(hit)
+        return merge(hits)
+
+    def hits(self, provision: Provision, lang: str | None = None) -> list[Finding]:
+        """Every rule's hit on a provision, unmerged, with its raw rule score and its context."""
         lang = lang or provision.language or "en"
         if lang not in LANGUAGES or (self.skip_headings and self.skip_headings.search(provision.heading)):
             return []
@@ -210,12 +252,13 @@ class RuleClassifier:
         if matched is None:
             return []
         collapsed, doc, by_group = matched
+        structure = _LazyUnits(doc, self.matcher(lang).joiners)
         findings = []
         for rule in self.rules:
-            hit = self._apply(rule, provision, doc, collapsed, by_group)
+            hit = self._apply(rule, provision, doc, collapsed, by_group, structure)
             if hit:
                 findings.append(hit)
-        return merge(findings)
+        return findings
 
     def match(self, text: str, lang: str) -> tuple[Collapsed, Doc, dict[str, list[Match]]] | None:
         """The term groups of one language matched in a text, by group (None when the prefilter
@@ -224,25 +267,42 @@ class RuleClassifier:
         folded = fold(text)
         if lm.prefilter is not None and not lm.prefilter.search(folded):
             return None
+        if lm.reference_words:
+            folded = mask_cross_reference_titles(folded, lm.reference_words)
         collapsed = Collapsed(folded)
         doc = lm.nlp.make_doc(collapsed.text)
         by_group: dict[str, list[Match]] = {}
         for m in lm.matches(doc):
             by_group.setdefault(m.group, []).append(m)
-        return collapsed, doc, by_group
+        return collapsed, doc, _without_other_senses(by_group)
 
-    def _apply(self, rule: Rule, provision: Provision, doc: Doc, collapsed: Collapsed, by_group: dict[str, list[Match]]) -> Finding | None:
+    def _apply(self, rule: Rule, provision: Provision, doc: Doc, collapsed: Collapsed, by_group: dict[str, list[Match]],
+               structure: "_LazyUnits | None" = None) -> Finding | None:
         if rule.unless_heading and rule.unless_heading.search(provision.heading):
             return None
         if rule.only_heading and not rule.only_heading.search(provision.heading):
             return None
+        units_ = structure.get() if structure is not None and rule.assert_when else None
+        fallback: Finding | None = None
         for anchor in by_group.get(rule.anchor, []):
             support = [anchor]
             for cond in rule.all_of:
                 near = _near(anchor, by_group.get(cond.group, []), cond.window)
+                by_heading = bool(cond.or_heading and cond.or_heading.search(provision.heading))
+                if units_ is not None:
+                    # within the window, a term of the anchor's own sentence or list item first;
+                    # else the clause that governs the anchor's list, however far ("shall cooperate
+                    # in the following areas: ... (k) culture"); an unrelated term only when the
+                    # heading does not say it (then the heading is the support)
+                    fields = {units_.unit_of[m.start] for m in by_group.get("field_cue", [])}
+                    related = [c for c in near if units_.related(anchor.start, c.start)
+                               and not units_.governs(c.start, anchor.start)] or [
+                        c for c in by_group.get(cond.group, [])
+                        if units_.governs(c.start, anchor.start) and units_.unit_of[c.start] in fields]
+                    near = related or ([] if by_heading else near)
                 if near:
                     support.append(min(near, key=lambda c: _distance(anchor, c)))
-                elif not (cond.or_heading and cond.or_heading.search(provision.heading)):
+                elif not by_heading:
                     break
             else:
                 vetoes = [v for c in rule.none_of for v in _near(anchor, by_group.get(c.group, []), c.window)]
@@ -251,14 +311,18 @@ class RuleClassifier:
                 if vetoes:
                     continue
                 attributes = {a.name: self._attribute(a, anchor, provision, by_group) for a in rule.attributes}
-                return Finding(
+                hit = Finding(
                     label=rule.label,
                     score=rule.score,
                     layer=f"rule:{rule.name}",
                     evidence=_evidence(doc, collapsed, provision.text, support),
                     attributes=attributes,
+                    context=_context(rule, anchor, support[1:], by_group, units_),
                 )
-        return None
+                if hit.context.get("construction", True):
+                    return hit
+                fallback = fallback or hit  # a later anchor may show the construction
+        return fallback
 
     @staticmethod
     def _attribute(a: AttributeRule, anchor: Match, provision: Provision, by_group: dict[str, list[Match]]) -> Any:
@@ -269,6 +333,48 @@ class RuleClassifier:
             if pattern.search(provision.heading):
                 return value
         return a.default
+
+
+class _LazyUnits:
+    """The provision's sentences and items, cut only when a rule fires (most provisions never)."""
+
+    def __init__(self, doc: Doc, joiners: frozenset[str]) -> None:
+        self.doc, self.joiners, self._units = doc, joiners, None
+
+    def get(self) -> Units:
+        if self._units is None:
+            self._units = units(self.doc, self.joiners)
+        return self._units
+
+
+TOPIC_WINDOW = 6  # tokens between a topic cue ("knowledge of") and the cultural term it governs
+
+
+def _context(rule: Rule, anchor: Match, support: list[Match], by_group: dict[str, list[Match]],
+             structure: Units | None) -> dict[str, bool]:
+    """How a hit reads in its provision's structure (see constructions.py):
+    `related`: every supporting term shares the anchor's sentence or list item, stands in a list
+    the anchor's clause governs, or governs the anchor's list as a list of fields ("in the
+    following areas:", `field_cue`), not of principles or conditions;
+    `topic`: a cue in the anchor's unit makes culture a thing to know, discuss or benefit from
+    ("knowledge of ... culture", "intercultural dialogue") rather than a field of action;
+    `list_value`: the anchor is one value in a list of others ("democracy, ..., cultural diversity");
+    `construction`: the hit shows what its rule's `assert_when` asks for."""
+    if structure is None:
+        return {"construction": True}
+    fields = {structure.unit_of[m.start] for m in by_group.get("field_cue", [])}
+    related = all(structure.unit_of[s.start] == structure.unit_of[anchor.start]
+                  or structure.governs(anchor.start, s.start)
+                  or (structure.governs(s.start, anchor.start) and structure.unit_of[s.start] in fields)
+                  for s in support)
+    unit = structure.unit_of[anchor.start]
+    topic = any(structure.unit_of[c.start] == unit and c.end <= anchor.start and _distance(anchor, c) <= TOPIC_WINDOW
+                for c in by_group.get("topic_cue", []))
+    list_value = any(structure.unit_of[c.start] == unit and _distance(anchor, c) <= TOPIC_WINDOW
+                     for c in by_group.get("value_list_cue", []))
+    context = {"related": related, "topic": topic, "list_value": list_value}
+    context["construction"] = all(context.get(k) == v for k, v in rule.assert_when.items())
+    return context
 
 
 def _evidence(doc: Doc, collapsed: Collapsed, text: str, matches: list[Match]) -> list[Evidence]:
@@ -289,10 +395,11 @@ def merge(findings: list[Finding]) -> list[Finding]:
     by_label: dict[str, Finding] = {}
     for f in findings:
         if f.label not in by_label:
-            by_label[f.label] = Finding(f.label, f.score, f.layer, list(f.evidence), dict(f.attributes))
+            by_label[f.label] = Finding(f.label, f.score, f.layer, list(f.evidence), dict(f.attributes), dict(f.context))
             continue
         g = by_label[f.label]
-        g.score = max(g.score, f.score)
+        if _strength(f) > _strength(g):  # the hit that shows its construction wins, then the higher score
+            g.context, g.score = dict(f.context), f.score
         g.layer = g.layer + "," + f.layer.removeprefix("rule:") if f.layer not in g.layer else g.layer
         seen = {(e.start, e.end) for e in g.evidence}
         g.evidence += [e for e in f.evidence if (e.start, e.end) not in seen]
@@ -303,6 +410,10 @@ def merge(findings: list[Finding]) -> list[Finding]:
             elif k in _PREFER and v in _PREFER[k] and g.attributes[k] in _PREFER[k]:
                 g.attributes[k] = min(v, g.attributes[k], key=_PREFER[k].index)
     return list(by_label.values())
+
+
+def _strength(f: Finding) -> tuple[bool, float]:
+    return f.context.get("construction", True), f.score
 
 
 @lru_cache(maxsize=1)

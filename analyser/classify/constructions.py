@@ -1,0 +1,163 @@
+"""The structure of a provision as the rules read it: cross-reference titles, sentences, list
+items and the clause that governs each item.
+
+A token window cannot tell "The Parties shall cooperate in the following areas: (a) culture"
+(culture is a field of cooperation) from two sentences that merely share a paragraph, and it
+reads "except as provided in Article 1.6 (Cultural Cooperation)" as cooperation. These
+constructions are language-independent; the words they need (reference words, conjunctions)
+live in each language's lexicon under `structure:`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Doc
+
+_ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"}
+_MARKER = re.compile(r"^(?:[a-z]{1,2}|[ivx]+|\d{1,2})$")
+
+
+@lru_cache(maxsize=8)
+def cross_reference_title(reference_words: tuple[str, ...]) -> re.Pattern[str]:
+    """A reference to another part of the agreement followed by that part's title in brackets or
+    quotes: "Article 1.6 (Cultural Cooperation)", "l'article 14.4 (Traitement non
+    discriminatoire ...)", "Capítulo 8 "Comercio electrónico"". Group `title` is the title."""
+    words = "|".join(sorted((re.escape(w) for w in reference_words), key=len, reverse=True))
+    number = r"(?:[0-9][0-9a-z.\-]*|[ivxlc]+\b|[a-z]+(?:[ -][a-z]+)?)"  # 14.4, XX, "eight", "twenty two"
+    return re.compile(
+        rf"\b(?:{words})\s+{number}\s*,?\s*(?P<title>\((?=[^()]*[a-z]{{4}})[^()]{{3,160}}\)|\"[^\"]{{3,160}}\")")
+
+
+def mask_cross_reference_titles(folded: str, reference_words: tuple[str, ...]) -> str:
+    """The folded text with the titles of cited articles, chapters and annexes blanked (same
+    length, so offsets hold). A title that opens a line is the provision's own heading and stays."""
+    pattern = cross_reference_title(reference_words)
+
+    def blank(m: re.Match[str]) -> str:
+        line_start = folded.rfind("\n", 0, m.start()) + 1
+        if not folded[line_start:m.start()].strip() and m.start() < 3 or not folded[:m.start()].strip():
+            return m.group(0)  # the provision opens with its own "Article 5 (Title)"
+        s, e = m.span("title")  # keep the brackets: "Article 5 ( )" still reads as a citation
+        return m.group(0)[: s - m.start() + 1] + " " * (e - s - 2) + m.group(0)[e - m.start() - 1:]
+
+    return pattern.sub(blank, folded)
+
+
+@dataclass
+class Units:
+    """Sentences and enumerated items of one tokenised provision.
+
+    `unit_of[t]` is the unit of token t; `parent[u]` the unit that governs unit u (the clause
+    ending in a colon that introduces the list u belongs to), or -1; `start[u]` its first token
+    after any list marker.
+    """
+
+    unit_of: list[int]
+    parent: list[int]
+    start: list[int]
+
+    def ancestors(self, unit: int) -> list[int]:
+        out = []
+        while self.parent[unit] >= 0 and len(out) < 10:
+            unit = self.parent[unit]
+            out.append(unit)
+        return out
+
+    def related(self, a: int, b: int) -> bool:
+        """Tokens a and b share a unit, or one's unit governs the other's (at any depth)."""
+        ua, ub = self.unit_of[a], self.unit_of[b]
+        return ua == ub or ua in self.ancestors(ub) or ub in self.ancestors(ua)
+
+    def governs(self, a: int, b: int) -> bool:
+        """Token a stands in a clause that governs the list token b belongs to."""
+        return self.unit_of[a] in self.ancestors(self.unit_of[b])
+
+    def position(self, token: int) -> int:
+        """How many tokens into its unit a token stands (0: the unit's first word)."""
+        return max(0, token - self.start[self.unit_of[token]])
+
+
+def units(doc: Doc, joiners: frozenset[str] = frozenset()) -> Units:
+    """Cut a tokenised provision into units. A unit ends at a full stop, a semicolon or a colon;
+    an enumerated item ("(a)", "(ii)", "3)") starts a unit of its own. Items after a clause that
+    ends in a colon are governed by it, nested lists by their own item; a full stop that is not
+    followed by an item closes the lists. `joiners` may stand between items ("; and (b)")."""
+    n = len(doc)
+    unit_of = [0] * n
+    parent: list[int] = [-1]
+    start: list[int] = [0]
+    lists: list[tuple[str, int]] = []  # open lists: (marker kind, governing unit), outermost first
+    current = 0
+    i = 0
+    while i < n:
+        prev = doc[i - 1].text if i else ""
+        at_boundary = i == 0 or prev in {".", ";", ":", ","} or (
+            doc[i - 1].lower_ in joiners and i >= 2 and doc[i - 2].text in {";", ","})
+        marker = _item_marker(doc, i) if at_boundary else None
+        if marker:
+            kind, width = marker
+            if prev == ":":
+                lists.append((kind, current))
+            else:
+                level = _level(lists, kind, doc[i + width - 2].lower_)
+                if level is None:
+                    if not lists:
+                        lists.append((kind, -1))
+                else:
+                    del lists[level + 1:]
+            parent.append(lists[-1][1])
+            start.append(min(i + width, n - 1))
+            current = len(parent) - 1
+            for t in range(i, min(i + width, n)):
+                unit_of[t] = current
+            i += width
+            continue
+        if prev in {".", ";", ":"}:
+            if prev == ".":
+                lists.clear()
+            parent.append(current if prev == ":" else (lists[-1][1] if lists else -1))
+            start.append(i)
+            current = len(parent) - 1
+        unit_of[i] = current
+        i += 1
+    return Units(unit_of, parent, start)
+
+
+_BULLETS = {"-", "•", "·", "▪", "◦"}
+
+
+def _item_marker(doc: Doc, i: int) -> tuple[str, int] | None:
+    """(kind, tokens) when an enumeration marker "(a)", "a)" or a bullet starts at token i."""
+    if doc[i].text in _BULLETS and i + 1 < len(doc) and doc[i + 1].is_alpha:
+        return "bullet", 1
+    if doc[i].text == "(" and i + 2 < len(doc) and doc[i + 2].text == ")" and _MARKER.match(doc[i + 1].lower_):
+        return _kind(doc[i + 1].lower_), 3
+    if i + 1 < len(doc) and doc[i + 1].text == ")" and _MARKER.match(doc[i].lower_) and (i == 0 or doc[i - 1].text != "("):
+        return _kind(doc[i].lower_), 2
+    return None
+
+
+def _kind(mark: str) -> str:
+    return "digit" if mark.isdigit() else "roman" if mark in _ROMAN else "letter"
+
+
+def _level(lists: list[tuple[str, int]], kind: str, mark: str) -> int | None:
+    """The open list a marker continues: its own kind, or "(i)" after "(h)" a letter."""
+    kinds = [k for k, _ in lists]
+    if kind == "roman" and "roman" not in kinds and "letter" in kinds:
+        kind = "letter"
+    if kind == "letter" and mark in _ROMAN and "roman" in kinds:
+        kind = "roman"
+    for level in range(len(kinds) - 1, -1, -1):
+        if kinds[level] == kind:
+            return level
+    return None
+
+
+def structure_data(lexicon: dict[str, Any]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(reference words, list joiners) from a language's lexicon file."""
+    data = lexicon.get("structure", {})
+    return tuple(data.get("reference_words", ())), frozenset(data.get("joiners", ()))
