@@ -140,10 +140,17 @@ def test_navigation_search_and_downloads(tmp_path):
         assert buttons
         target = buttons[0]
         page = int(target.text.split()[-1])
+        def image_src(d) -> str:
+            return d.find_element(By.CSS_SELECTOR, "[data-testid='stImage'] img").get_attribute("src")
+
+        before = image_src(driver)
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", target)
         target.click()
         _caption(driver, f"Page {page} · ")
         _until(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[type='number']").get_attribute("value") == str(page))
+        _until(driver, lambda d: image_src(d) != before)  # the new page image, not only its caption
+        _until(driver, lambda d: d.execute_script(
+            "const i = document.querySelector(\"[data-testid='stImage'] img\"); return i.complete && i.naturalWidth > 0"))
         screenshot(driver, "ui-go-to-page", tmp_path)
 
         # a scorecard jump: the supporting provision's heading and page, then its page
