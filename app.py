@@ -103,6 +103,11 @@ def scorecard(report, pdf: bool = False) -> None:
             page = evidence_page(p, CHECK_LABELS.get(cid))
             links.append(f"<a class='supporting' href='#{escape(pid)}' data-page='{page or ''}'>"
                          f"{escape(short_heading(p))}{f' · p. {page}' if page else ''}</a>")
+        looks = [f"<a class='candidate' href='#{escape(pid)}'>{escape(short_heading(by_id[pid]))}"
+                 f"{f' · p. {by_id[pid].pages[0]}' if by_id[pid].pages else ''}</a>"
+                 for pid in check.candidates[:3] if pid in by_id]
+        if looks:
+            links.append(f"<small>{escape(t('worth_a_look'))}: {', '.join(looks)}</small>")
         rows.append(f"<tr><td><b>{cid}</b></td><td>{escape(check.guideline)}</td><td>{escape(check.question)}</td>"
                     f"<td><span class='status' data-check='{cid}' data-status='{escape(check.status)}' "
                     f"style='background:{colour};color:white;padding:2px 8px;border-radius:8px'>"
@@ -162,7 +167,8 @@ def document_view(report, data: bytes | None) -> None:
         if query and query.lower() not in p.text.lower():
             continue
         kept = [f for f in p.findings if f.label in labels and f.score >= min_score]
-        if kept or (query and not p.findings):
+        looks = [f for f in p.candidates if f.label in labels]
+        if kept or looks or (query and not p.findings):
             shown.append((p, kept))
     st.subheader(t("document"))
     legend()
@@ -184,7 +190,13 @@ def document_view(report, data: bytes | None) -> None:
                     page = next((e.page for e in f.evidence if e.page), None) if data is not None else None
                     if page:
                         st.button(t("go_to_page", page=page), key=f"go-{p.id}-{f.label}", on_click=go_to, args=(page, p.id))
-                if data is not None and not kept and p.pages:  # a search hit without a finding
+                for f in p.candidates:  # below threshold: shown, never counted
+                    if f.label in labels:
+                        st.markdown(f"<span class='candidate' style='border:1px dashed #{LABEL_COLOURS.get(f.label)};"
+                                    f"padding:1px 6px;border-radius:6px'>{f.label}</span> {t('worth_a_look')} · "
+                                    f"{t('score')} {f.score:.2f}<br>{t('trigger')}: "
+                                    + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
+                if data is not None and not kept and p.pages:  # a search hit or a candidate without a finding
                     st.button(t("go_to_page", page=p.pages[0]), key=f"go-{p.id}", on_click=go_to, args=(p.pages[0], p.id))
                 spans = [(e.start, e.end, f.label) for f in kept for e in f.evidence]
                 st.markdown(f"<div class='provision-text' data-id='{escape(p.id)}' style='white-space:pre-wrap;"

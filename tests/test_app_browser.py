@@ -170,7 +170,19 @@ def test_navigation_search_and_downloads(tmp_path):
         button.click()
         report = json.loads(wait_for_file(tmp_path, ".json").read_text(encoding="utf-8"))
         assert report["checks"]["G7"]["status"] == "met"
-        precedents = driver.find_elements(By.CSS_SELECTOR, "blockquote.precedent")
+
+        # precedents: the operative sentence with its evidence marked, the whole clause one click away
+        gap = driver.find_element(By.XPATH, "//summary[contains(., 'G3 · missing')]")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", gap)
+        gap.click()
+        expander = gap.find_element(By.XPATH, "ancestor::details[1]")
+        quote = _until(driver, lambda d: (q := expander.find_element(By.CSS_SELECTOR, "blockquote.precedent")).is_displayed() and q)
+        assert "cultur" in quote.find_element(By.TAG_NAME, "mark").text.lower()
+        clause = quote.find_element(By.XPATH, "following::details[1]")
+        clause.find_element(By.TAG_NAME, "summary").click()
+        assert len(clause.text) > len(quote.text)
+        time.sleep(0.5)
+        screenshot(driver, "ui-precedents", tmp_path)
         assert requested_hosts(driver) <= {"127.0.0.1", "localhost"}
 
 
