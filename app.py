@@ -21,6 +21,7 @@ from analyser import AnalyserError
 from analyser.checks import CHECK_LABELS
 from analyser.ingest import SUFFIXES
 from analyser.model import LABELS
+from analyser.pageview import search_boxes
 from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
 from analyser.report import render
 from analyser.report.html import mark_spans
@@ -197,7 +198,8 @@ def document_view(report, data: bytes | None) -> None:
                                     f"{t('score')} {f.score:.2f}<br>{t('trigger')}: "
                                     + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
                 if data is not None and not kept and p.pages:  # a search hit or a candidate without a finding
-                    st.button(t("go_to_page", page=p.pages[0]), key=f"go-{p.id}", on_click=go_to, args=(p.pages[0], p.id))
+                    page = next((n for n in p.pages if query and search_boxes(data, n, query)), p.pages[0])
+                    st.button(t("go_to_page", page=page), key=f"go-{p.id}", on_click=go_to, args=(page, p.id))
                 spans = [(e.start, e.end, f.label) for f in kept for e in f.evidence]
                 st.markdown(f"<div class='provision-text' data-id='{escape(p.id)}' style='white-space:pre-wrap;"
                             f"max-height:18em;overflow:auto'>{highlighted(p.text, spans, query)}</div>",
@@ -205,8 +207,6 @@ def document_view(report, data: bytes | None) -> None:
     if data is not None and left is not None:
         with left:
             from analyser.pageview import render_page
-
-            from analyser.pageview import search_boxes
 
             if "page_input" not in st.session_state:  # set before the widget exists: no value= beside it
                 pages_with = sorted({e.page for p, kept in shown for f in kept for e in f.evidence if e.page})
