@@ -419,7 +419,10 @@ def stats_page() -> None:
     for name, table in named.items():
         title, columns, rows = table
         st.markdown(f"##### {escape(title)}")
-        st.dataframe([dict(zip(columns, row)) for row in rows], hide_index=True, width="stretch")
+        if rows:
+            st.dataframe([dict(zip(columns, row)) for row in rows], hide_index=True, width="stretch")
+        else:
+            st.caption(t("stats_empty"))
         st.download_button(f"{t('download_table')} ({name}.csv)", table_csv(table), f"{name}.csv", "text/csv",
                            key=f"table-{name}")
     for path in sorted((out / "tables").glob("*.csv")):

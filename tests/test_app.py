@@ -120,6 +120,7 @@ def test_analytics_tab_lists_batch_folders_under_the_root(tmp_path, monkeypatch)
     at.selectbox(key="stats_folder").select("tota-run").run()
     assert not at.exception
     assert "**7 agreements analysed**" in [m.value for m in at.markdown]
-    assert len(at.dataframe) == 5 and not at.code  # tables, not a block of code
+    assert len(at.dataframe) == 4 and not at.code  # tables, not a block of code
+    assert "None in this corpus." in [c.value for c in at.caption]  # no party meets G3 in 3 or more here
     region = at.dataframe[2].value
     assert list(region.columns) == ["region", "G1", "G3", "G4", "G6", "agreements"]

@@ -209,7 +209,7 @@ def test_analytics_tab_picks_a_batch_folder_and_downloads_a_table(tmp_path, monk
             (By.XPATH, "//*[contains(text(), '7 agreements analysed')]")))
         assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stCode']")  # tables, not code
         frames = "//*[@data-testid='stDataFrame' or contains(@class, 'stDataFrame')]"
-        _until(driver, lambda d: len(d.find_elements(By.XPATH, frames)) >= 5)
+        _until(driver, lambda d: len(d.find_elements(By.XPATH, frames)) >= 4)
         button = driver.find_element(By.XPATH, "//button[contains(., 'Download (by_region.csv)')]")
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
         time.sleep(0.5)
