@@ -80,6 +80,34 @@ def diff_html(runs: list[list[str]]) -> str:
     return "".join(tags[op].format(escape(text)) for op, text in runs)
 
 
+def diff_markdown(runs: list[list[str]], context: int = 6) -> str:
+    """Only the changed words, with a few kept words either side: ~~deleted~~ **inserted**."""
+    out = []
+    for i, (op, text) in enumerate(runs):
+        words = text.split()
+        if op == "-":
+            out.append(f"~~{' '.join(words)}~~")
+        elif op == "+":
+            out.append(f"**{' '.join(words)}**")
+        else:
+            before = i > 0
+            after = i < len(runs) - 1
+            if before and after and len(words) > 2 * context:
+                out += [" ".join(words[:context]), "…", " ".join(words[-context:])]
+            elif before and after:
+                out.append(" ".join(words))
+            elif after:
+                out += (["…"] if len(words) > context else []) + [" ".join(words[-context:])]
+            elif before:
+                out += [" ".join(words[:context])] + (["…"] if len(words) > context else [])
+    return " ".join(w for w in out if w)
+
+
+def _where(side: dict[str, Any]) -> str:
+    pages = side.get("pages") or []
+    return side["heading"] + (f" (p. {pages[0]})" if pages else "")
+
+
 def _side(p: Provision | None) -> dict[str, Any] | None:
     if p is None:
         return None
@@ -169,8 +197,10 @@ def to_markdown(result: dict[str, Any]) -> str:
     if not result["changes"]:
         lines.append("No change to cultural provisions.")
     for ch in result["changes"]:
-        where = " -> ".join(s["heading"] for s in (ch["old"], ch["new"]) if s)
+        where = " -> ".join(_where(s) for s in (ch["old"], ch["new"]) if s)
         lines.append(f"- **{ch['kind']}** `{ch['label']}` ({ch['detail']}; similarity {ch['similarity']}): {where}")
+        if ch.get("diff") and any(op != "=" for op, _ in ch["diff"]):
+            lines.append(f"  - words: {diff_markdown(ch['diff'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -179,7 +209,7 @@ def to_html(result: dict[str, Any]) -> str:
                    f"<td>{escape(c['new'])}</td></tr>" for cid, c in result["checks"].items())
     items = []
     for ch in result["changes"]:
-        where = " &rarr; ".join(escape(s["heading"]) for s in (ch["old"], ch["new"]) if s)
+        where = " &rarr; ".join(escape(_where(s)) for s in (ch["old"], ch["new"]) if s)
         if ch.get("diff"):
             words = f"<td class='diff'>{diff_html(ch['diff'])}</td>"
         elif ch["old"]:

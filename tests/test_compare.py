@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from analyser import analyse
-from analyser.compare import compare, to_html as compare_html
+from analyser.compare import compare, to_html as compare_html, to_markdown
 from conftest import SAMPLE, TEXTS
 
 ORIGINAL = TEXTS / "en-canada-peru-fta-excerpt.txt"
@@ -81,6 +81,8 @@ def test_exception_narrowed_to_a_named_chapter_is_weakened(tmp_path):
     assert result["checks"]["G3"]["old"] == "met" and result["checks"]["G3"]["new"] == "partly"
     # Article 2102 cites "the exception under Article 2205"; its own words did not change.
     assert not [c for c in result["changes"] if c["kind"] != "weakened"]
+    md = to_markdown(result)
+    assert "words: Nothing in ~~this Agreement~~ **Chapter Eight (Investment)** shall be construed to apply to …" in md
     html = compare_html(result)
     assert "<del style='background:#ffcdd2'>this Agreement </del><ins style='background:#c8e6c9'>Chapter Eight (Investment) </ins>" in html
 
