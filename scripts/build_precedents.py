@@ -4,7 +4,7 @@ label the annotator was not unsure of, with its agreement, article, year, langua
 it can meet.
 
 A check is kept for an article only when the article carries the check's label twice over: the
-annotator gave it, and the rule layer, reading the article alone, finds it and the check moves
+annotator gave it, and the rule layer, reading the article alone, asserts it (the classify stage, calibrated) and the check moves
 (met or partly) on that article alone, so a clause pasted from the library is one the analyser
 credits. Procedural articles (entry into force, definitions; `data/precedents.yaml`) are never
 precedents. Each kept check records its operative sentence (the sentence holding the rule's
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analyser import checks as checks_stage  # noqa: E402
-from analyser.classify.rules import default_classifier, merge  # noqa: E402
+from analyser.classify import classify  # noqa: E402
 from analyser.evaluate import ANNOTATIONS, annotation_files, held_out_treaties, tota_path  # noqa: E402
 from analyser.model import Document, Provision  # noqa: E402
 from analyser.precedents import CHECK_LABELS, settings  # noqa: E402
@@ -86,7 +86,6 @@ def _covers_digital_trade(provision: Provision) -> bool:
 def main() -> None:
     held_out = held_out_treaties(required=True)
     procedural = re.compile(settings()["procedural_headings"], re.I)
-    classifier = default_classifier()
     rows, dropped = [], 0
     for f in annotation_files("tuning", ANNOTATIONS):  # never the test split
         gold = json.loads(f.read_text(encoding="utf-8"))
@@ -116,9 +115,9 @@ def main() -> None:
                 continue
             provision = Provision(id="p1", kind="article", heading=" > ".join(x for x in (chapter, article) if x),
                                   text=text, start=0, end=len(text), language=language)
-            provision.findings = merge(classifier.classify(provision, language))
             doc = Document(source=gold["treaty"], sha256="", format="tota", text=text, language=language,
                            provisions=[provision])
+            classify(doc)  # the rules as the pipeline runs them: only asserted findings count
             moved = {cid for cid, c in checks_stage.run(doc).items() if c.status in {"met", "partly"}}
             if _covers_digital_trade(provision):
                 moved.add("G4")  # alone it is "n/a" (no digital obligation to cover); in an agreement, it meets G4
