@@ -7,6 +7,7 @@ temporary folder removed right after the analysis; results are cached per file h
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tempfile
 import threading
@@ -17,8 +18,10 @@ import streamlit as st
 import yaml
 
 from analyser import AnalyserError
+from analyser.checks import CHECK_LABELS
 from analyser.ingest import SUFFIXES
 from analyser.model import LABELS
+from analyser.pageview import search_boxes
 from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
 from analyser.report import render
 from analyser.report.html import mark_spans
@@ -64,20 +67,68 @@ def status_label(status: str) -> str:
     return t({"met": "status_met", "partly": "status_partly", "missing": "status_missing"}.get(status, "status_na"))
 
 
-def scorecard(report) -> None:
+def go_to(page: int, pid: str | None = None) -> None:
+    """Button callback: callbacks run before the script, so the page input's session_state key can
+    still be set (a widget's value cannot change once it is drawn in a run)."""
+    st.session_state["page_input"] = int(page)
+    st.session_state["focus"] = pid
+
+
+def evidence_page(p, labels: tuple[str, ...] | None = None) -> int | None:
+    """The page that holds the provision's evidence (of these labels if given), else its first page."""
+    for f in p.findings:
+        if labels is None or f.label in labels:
+            for e in f.evidence:
+                if e.page:
+                    return e.page
+    return p.pages[0] if p.pages else None
+
+
+def short_heading(p) -> str:
+    """The last parts of the heading path: what a reader recognises ("Article 22.5 Cultural Industries")."""
+    parts = p.heading_parts
+    return " > ".join(parts[-2:]) if parts else p.kind
+
+
+def scorecard(report, pdf: bool = False) -> None:
     st.subheader(t("gaps"))
+    by_id = {p.id: p for p in report.document.provisions}
     rows = []
     for cid, check in report.checks.items():
         colour = STATUS_COLOURS.get(check.status, "#757575")
-        where = ", ".join(f"<a href='#{escape(pid)}'>{escape(pid)}</a>" for pid in check.provisions[:6])
+        links = []
+        for pid in check.provisions[:6]:
+            p = by_id.get(pid)
+            if p is None:
+                continue
+            page = evidence_page(p, CHECK_LABELS.get(cid))
+            links.append(f"<a class='supporting' href='#{escape(pid)}' data-page='{page or ''}'>"
+                         f"{escape(short_heading(p))}{f' · p. {page}' if page else ''}</a>")
+        looks = [f"<a class='candidate' href='#{escape(pid)}'>{escape(short_heading(by_id[pid]))}"
+                 f"{f' · p. {by_id[pid].pages[0]}' if by_id[pid].pages else ''}</a>"
+                 for pid in check.candidates[:3] if pid in by_id]
+        if looks:
+            links.append(f"<small>{escape(t('worth_a_look'))}: {', '.join(looks)}</small>")
         rows.append(f"<tr><td><b>{cid}</b></td><td>{escape(check.guideline)}</td><td>{escape(check.question)}</td>"
                     f"<td><span class='status' data-check='{cid}' data-status='{escape(check.status)}' "
                     f"style='background:{colour};color:white;padding:2px 8px;border-radius:8px'>"
-                    f"{escape(status_label(check.status))}</span></td><td>{escape(check.why)}</td><td>{where}</td></tr>")
+                    f"{escape(status_label(check.status))}</span></td><td>{escape(check.why)}</td>"
+                    f"<td>{'<br>'.join(links)}</td></tr>")
     st.markdown(
         f"<table class='scorecard'><tr><th>{t('check')}</th><th>{t('guideline')}</th><th>{t('question')}</th>"
         f"<th>{t('status')}</th><th>{t('why')}</th><th>{t('supporting')}</th></tr>{''.join(rows)}</table>",
         unsafe_allow_html=True)
+    if not pdf:
+        return  # text inputs: the links above open the provision card, its evidence highlighted
+    jumps = [(cid, by_id[pid]) for cid, check in report.checks.items() for pid in check.provisions[:6] if pid in by_id]
+    if jumps:
+        st.caption(t("jump_to_evidence"))
+        cols = st.columns(4)
+        for i, (cid, p) in enumerate(jumps):
+            page = evidence_page(p, CHECK_LABELS.get(cid))
+            if page:
+                cols[i % 4].button(f"{cid} · {short_heading(p)[:40]} · p. {page}", key=f"jump-{cid}-{p.id}",
+                                   on_click=go_to, args=(page, p.id))
 
 
 def legend() -> None:
@@ -117,7 +168,8 @@ def document_view(report, data: bytes | None) -> None:
         if query and query.lower() not in p.text.lower():
             continue
         kept = [f for f in p.findings if f.label in labels and f.score >= min_score]
-        if kept or (query and not p.findings):
+        looks = [f for f in p.candidates if f.label in labels]
+        if kept or looks or (query and not p.findings):
             shown.append((p, kept))
     st.subheader(t("document"))
     legend()
@@ -129,32 +181,44 @@ def document_view(report, data: bytes | None) -> None:
         for p, kept in shown:
             st.markdown(f"<a id='{escape(p.id)}'></a>", unsafe_allow_html=True)
             with st.container(border=True):
-                st.markdown(f"**{escape(p.heading or p.id)}** · `{p.id}`" + (f" · p. {', '.join(map(str, p.pages))}" if p.pages else ""))
+                st.markdown(f"**{escape(p.heading or p.id)}**" + (f" · p. {', '.join(map(str, p.pages))}" if p.pages else ""))
                 for f in kept:
                     attrs = ", ".join(f"{k}={v}" for k, v in f.attributes.items())
                     st.markdown(f"<span style='background:#{LABEL_COLOURS.get(f.label)};color:white;padding:1px 6px;"
                                 f"border-radius:6px'>{f.label}</span> {t('score')} {f.score:.2f} · {t('layer')} "
                                 f"`{f.layer}`{' · ' + escape(attrs) if attrs else ''}<br>{t('trigger')}: "
                                 + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
-                if data is not None and p.pages:
-                    if st.button(t("go_to_page", page=p.pages[0]), key=f"go-{p.id}"):
-                        st.session_state["page"] = p.pages[0]
-                else:
-                    spans = [(e.start, e.end, f.label) for f in kept for e in f.evidence]
-                    st.markdown(f"<div style='white-space:pre-wrap'>{highlighted(p.text, spans, query)}</div>",
-                                unsafe_allow_html=True)
+                    page = next((e.page for e in f.evidence if e.page), None) if data is not None else None
+                    if page:
+                        st.button(t("go_to_page", page=page), key=f"go-{p.id}-{f.label}", on_click=go_to, args=(page, p.id))
+                for f in p.candidates:  # below threshold: shown, never counted
+                    if f.label in labels:
+                        st.markdown(f"<span class='candidate' style='border:1px dashed #{LABEL_COLOURS.get(f.label)};"
+                                    f"padding:1px 6px;border-radius:6px'>{f.label}</span> {t('worth_a_look')} · "
+                                    f"{t('score')} {f.score:.2f}<br>{t('trigger')}: "
+                                    + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
+                if data is not None and not kept and p.pages:  # a search hit or a candidate without a finding
+                    page = next((n for n in p.pages if query and search_boxes(data, n, query)), p.pages[0])
+                    st.button(t("go_to_page", page=page), key=f"go-{p.id}", on_click=go_to, args=(page, p.id))
+                spans = [(e.start, e.end, f.label) for f in kept for e in f.evidence]
+                st.markdown(f"<div class='provision-text' data-id='{escape(p.id)}' style='white-space:pre-wrap;"
+                            f"max-height:18em;overflow:auto'>{highlighted(p.text, spans, query)}</div>",
+                            unsafe_allow_html=True)
     if data is not None and left is not None:
         with left:
             from analyser.pageview import render_page
 
-            pages_with = sorted({e.page for p, kept in shown for f in kept for e in f.evidence if e.page})
-            default = st.session_state.get("page") or (pages_with[0] if pages_with else 1)
-            page_no = st.number_input(t("page"), 1, doc.pages or 1, int(default), key="page_input")
-            st.session_state["page"] = page_no
+            if "page_input" not in st.session_state:  # set before the widget exists: no value= beside it
+                pages_with = sorted({e.page for p, kept in shown for f in kept for e in f.evidence if e.page})
+                st.session_state["page_input"] = pages_with[0] if pages_with else 1
+            page_no = int(st.number_input(t("page"), 1, doc.pages or 1, key="page_input"))
             marks = [(f.label, e.boxes) for p, kept in shown for f in kept for e in f.evidence
                      if e.page == page_no and e.boxes]
-            st.image(render_page(data, page_no, marks), caption=f"{t('page')} {page_no} · {len(marks)} highlights",
-                     width="stretch")
+            focus = [box for p in doc.provisions if p.id == st.session_state.get("focus")
+                     for f in p.findings for e in f.evidence if e.page == page_no for box in e.boxes]
+            hits = search_boxes(data, page_no, query) if query else []
+            caption = f"{t('page')} {page_no} · {len(marks)} highlights" + (f" · {len(hits)} search hits" if query else "")
+            st.image(render_page(data, page_no, marks, search=hits, focus=focus), caption=caption, width="stretch")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -207,8 +271,10 @@ def screen_page() -> None:
         st.caption(t("privacy"))
         return
     sha = hashlib.sha256(data).hexdigest()
-    if st.session_state.get("sha") != sha:
-        st.session_state.update(sha=sha, page=None)
+    if st.session_state.get("sha") != sha:  # another document: start at its first evidence again
+        st.session_state["sha"] = sha
+        for key in ("page_input", "focus"):
+            st.session_state.pop(key, None)
     with st.spinner(t("analysing", name=name)):
         report = report_for(name, data, sha)
     if report is None:
@@ -218,7 +284,7 @@ def screen_page() -> None:
                 + (f" · {doc.pages} pages" if doc.pages else ""))
     for w in doc.warnings:
         st.warning(w)
-    scorecard(report)
+    scorecard(report, pdf=doc.format == "pdf")
     document_view(report, data if doc.format == "pdf" else None)
     downloads(report, data)
     precedents_page(report)
@@ -264,18 +330,26 @@ def compare_page() -> None:
         st.info(t("no_changes"))
     colours = {"removed": "#ffcdd2", "weakened": "#ffe0b2", "added": "#c8e6c9", "strengthened": "#dcedc8",
                "reworded": "#e3f2fd", "renumbered": "#f5f5f5"}
+    from analyser.compare import FORMATS, diff_html
+
+    stem = f"{Path(old.document.source).stem}-vs-{Path(new.document.source).stem}"
+    cols = st.columns(3)
+    for col, (fmt, mime) in zip(cols, (("html", "text/html"), ("json", "application/json"), ("md", "text/markdown"))):
+        col.download_button(f"{t('download_compare')} ({fmt.upper()})", FORMATS[fmt](result), f"{stem}.{fmt}", mime,
+                            key=f"compare-{fmt}")
     for ch in result["changes"]:
         with st.container(border=True):
             st.markdown(f"<span class='change' data-kind='{ch['kind']}' style='background:{colours[ch['kind']]};"
                         f"padding:2px 8px;border-radius:6px'><b>{escape(ch['kind'])}</b></span> "
                         f"`{ch['label']}` · {escape(ch['detail'])}", unsafe_allow_html=True)
-            a, b = st.columns(2)
-            for col, side in ((a, ch["old"]), (b, ch["new"])):
-                with col:
-                    if side:
-                        st.caption(side["heading"])
-                        st.markdown(f"<div style='white-space:pre-wrap;background:{colours[ch['kind']]}55'>"
-                                    f"{escape(side['text'])}</div>", unsafe_allow_html=True)
+            st.caption(" → ".join(side["heading"] for side in (ch["old"], ch["new"]) if side))
+            if ch.get("diff"):  # word by word: deleted struck through in red, inserted in green
+                st.markdown(f"<div class='word-diff' style='white-space:pre-wrap;max-height:18em;overflow:auto'>"
+                            f"{diff_html(ch['diff'])}</div>", unsafe_allow_html=True)
+            else:
+                side = ch["old"] or ch["new"]
+                st.markdown(f"<div style='white-space:pre-wrap;background:{colours[ch['kind']]}55'>"
+                            f"{escape(side['text'])}</div>", unsafe_allow_html=True)
 
 
 def precedents_page(report) -> None:
@@ -286,30 +360,74 @@ def precedents_page(report) -> None:
             for p in gap["precedents"]:
                 st.markdown(f"**{escape(p['agreement'])}** ({p['year']}, {p['language']}), {escape(p['article'])}  \n"
                             f"_{escape(p['why'])}_")
-                st.markdown("> " + escape(" ".join(p["text"].split())[:900]))
+                # the operative sentence, its evidence marked; the whole clause one click away
+                sentence = _marked_html(p["sentence"], p["marks"])
+                st.markdown(f"<blockquote class='precedent'>{sentence}</blockquote>"
+                            f"<details><summary>{t('whole_clause')}</summary><div style='white-space:pre-wrap'>"
+                            f"{escape(p['text'])}</div></details>", unsafe_allow_html=True)
+
+
+def _marked_html(sentence: str, marks: list[list[int]]) -> str:
+    """The sentence escaped, its evidence spans in <mark>."""
+    out, at = [], 0
+    for start, end in sorted(marks):
+        if start < at:
+            continue
+        out += [escape(sentence[at:start]), "<mark>", escape(sentence[start:end]), "</mark>"]
+        at = end
+    return "".join(out + [escape(sentence[at:])])
+
+
+BATCH_ROOT = Path(os.environ.get("ANALYSER_BATCH_ROOT", "runs")).expanduser()  # where batch outputs are listed
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def corpus_summary(folder: str, store_mtime: float) -> str:
-    """Corpus analytics (text, PNGs and HTML written under the folder), redone only when the
-    store changes, not on every rerun."""
-    from analyser.stats import run as corpus_stats
+def corpus_tables(folder: str, store_mtime: float) -> tuple[str, dict]:
+    """Corpus analytics (PNGs, CSVs and HTML written under the folder) and its tables, redone only
+    when the store changes, not on every rerun."""
+    from analyser.stats import groupings, load, run as corpus_stats, tables
 
-    return corpus_stats(Path(folder))
+    corpus_stats(Path(folder))
+    docs, findings = load(Path(folder))
+    return f"{len(docs)}", tables(docs, findings, groupings(docs))
+
+
+def batch_folders(root: Path) -> list[Path]:
+    """Batch output folders (holding a store) under the root, two levels down at most."""
+    if not root.is_dir():
+        return []
+    found = [root] if (root / "store.sqlite").exists() else []
+    found += sorted(p.parent for p in root.glob("*/store.sqlite")) + sorted(p.parent for p in root.glob("*/*/store.sqlite"))
+    return found
 
 
 def stats_page() -> None:
-    folder = st.text_input(t("stats_folder"), key="stats_folder")
-    if not folder:
+    from analyser.stats import table_csv
+
+    folders = batch_folders(BATCH_ROOT)
+    st.caption(t("stats_root", root=str(BATCH_ROOT.resolve())))
+    if not folders:
+        st.info(t("stats_none"))
         return
-    out = Path(folder).expanduser()
-    if not (out / "store.sqlite").exists():
-        st.error(t("stats_missing"))
-        return
-    text = corpus_summary(str(out), (out / "store.sqlite").stat().st_mtime)
+    names = {str(f.relative_to(BATCH_ROOT)) if f != BATCH_ROOT else ".": f for f in folders}
+    choice = st.selectbox(t("stats_pick"), list(names), key="stats_folder")
+    out = names[choice]
+    n, named = corpus_tables(str(out), (out / "store.sqlite").stat().st_mtime)
+    st.markdown(f"**{t('stats_agreements', n=n)}**")
     for image in sorted((out / "stats").glob("*.png")):
         st.image(str(image))
-    st.code(text)
+    for name, table in named.items():
+        title, columns, rows = table
+        st.markdown(f"##### {escape(title)}")
+        if rows:
+            st.dataframe([dict(zip(columns, row)) for row in rows], hide_index=True, width="stretch")
+        else:
+            st.caption(t("stats_empty"))
+        st.download_button(f"{t('download_table')} ({name}.csv)", table_csv(table), f"{name}.csv", "text/csv",
+                           key=f"table-{name}")
+    for path in sorted((out / "tables").glob("*.csv")):
+        st.download_button(f"{t('download_table')} ({path.name})", path.read_bytes(), path.name, "text/csv",
+                           key=f"table-{path.stem}")
 
 
 def main() -> None:

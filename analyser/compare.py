@@ -8,7 +8,8 @@ filter). JSON shape (schema "compare/1"):
 
   {"schema": "compare/1", "old": {source, sha256, title}, "new": {...},
    "changes": [{"kind": added|removed|reworded|weakened|strengthened|renumbered, "label": ...,
-                "detail": ..., "similarity": ..., "old": {id, heading, text} | null, "new": {...} | null}],
+                "detail": ..., "similarity": ..., "old": {id, heading, text} | null, "new": {...} | null,
+                "diff": [[op, words], ...] | null}],   # word-level runs, op "=", "-" or "+" (full texts)
    "checks": {"G1": {"old": status, "new": status, "changed": bool}, ...}}
 """
 from __future__ import annotations
@@ -53,10 +54,64 @@ class _Index:
         return (best, best_sim) if best_sim >= MATCH_MIN else (None, best_sim)
 
 
+_TOKEN = re.compile(r"\S+\s*")
+
+
+def word_diff(old_text: str, new_text: str) -> list[list[str]]:
+    """Word-level differences as [op, text] runs, op "=" (kept), "-" (deleted) or "+" (inserted);
+    the "=" and "-" runs rebuild the old text, the "=" and "+" runs the new one."""
+    a, b = _TOKEN.findall(old_text), _TOKEN.findall(new_text)
+    matcher = SequenceMatcher(None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False)
+    runs: list[list[str]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(["=", "".join(b[j1:j2])])
+            continue
+        if i2 > i1:
+            runs.append(["-", "".join(a[i1:i2])])
+        if j2 > j1:
+            runs.append(["+", "".join(b[j1:j2])])
+    return runs
+
+
+def diff_html(runs: list[list[str]]) -> str:
+    """The runs of `word_diff` as HTML: deletions struck through in red, insertions in green."""
+    tags = {"=": "{}", "-": "<del style='background:#ffcdd2'>{}</del>", "+": "<ins style='background:#c8e6c9'>{}</ins>"}
+    return "".join(tags[op].format(escape(text)) for op, text in runs)
+
+
+def diff_markdown(runs: list[list[str]], context: int = 6) -> str:
+    """Only the changed words, with a few kept words either side: ~~deleted~~ **inserted**."""
+    out = []
+    for i, (op, text) in enumerate(runs):
+        words = text.split()
+        if op == "-":
+            out.append(f"~~{' '.join(words)}~~")
+        elif op == "+":
+            out.append(f"**{' '.join(words)}**")
+        else:
+            before = i > 0
+            after = i < len(runs) - 1
+            if before and after and len(words) > 2 * context:
+                out += [" ".join(words[:context]), "…", " ".join(words[-context:])]
+            elif before and after:
+                out.append(" ".join(words))
+            elif after:
+                out += (["…"] if len(words) > context else []) + [" ".join(words[-context:])]
+            elif before:
+                out += [" ".join(words[:context])] + (["…"] if len(words) > context else [])
+    return " ".join(w for w in out if w)
+
+
+def _where(side: dict[str, Any]) -> str:
+    pages = side.get("pages") or []
+    return side["heading"] + (f" (p. {pages[0]})" if pages else "")
+
+
 def _side(p: Provision | None) -> dict[str, Any] | None:
     if p is None:
         return None
-    return {"id": p.id, "heading": p.heading, "text": p.text[:600]}
+    return {"id": p.id, "heading": p.heading, "text": p.text[:600], "pages": list(p.pages)}
 
 
 def _findings(p: Provision | None) -> dict[str, Finding]:
@@ -91,13 +146,18 @@ def compare(old: Report, new: Report) -> dict[str, Any]:
 
 
 def _pair_changes(o: Provision | None, n: Provision | None, sim: float) -> list[dict[str, Any]]:
-    base = {"similarity": round(sim, 3), "old": _side(o), "new": _side(n)}
+    base = {"similarity": round(sim, 3), "old": _side(o), "new": _side(n),
+            "diff": word_diff(o.text, n.text) if o is not None and n is not None else None}
     old_f, new_f = _findings(o), _findings(n)
     if n is None:
         return [{"kind": "removed", "label": lab, "detail": f"{lab} provision no longer in the text", **base} for lab in old_f]
     if o is None:
         return [{"kind": "added", "label": lab, "detail": f"new {lab} provision", **base} for lab in new_f]
     out = []
+    if _words(o.text) == _words(n.text):
+        # Its own words are the same: a finding it gained or lost comes from elsewhere (an exception
+        # it cites was removed or narrowed), which is reported at that provision, not here.
+        return _renumbered(o, n, sorted(old_f.keys() | new_f.keys()), base)
     for lab in old_f.keys() - new_f.keys():
         out.append({"kind": "weakened", "label": lab, "detail": f"{lab} no longer found in the matching provision", **base})
     for lab in new_f.keys() - old_f.keys():
@@ -112,11 +172,15 @@ def _pair_changes(o: Provision | None, n: Provision | None, sim: float) -> list[
     labels = sorted(old_f.keys() | new_f.keys())
     if sim < SAME_TEXT and not out:
         out.append({"kind": "reworded", "label": labels[0] if labels else None, "detail": "wording changed", **base})
+    return out + _renumbered(o, n, labels, base)
+
+
+def _renumbered(o: Provision, n: Provision, labels: list[str], base: dict[str, Any]) -> list[dict[str, Any]]:
     before, after = article_number(o.heading), article_number(n.heading)
     if before and after and before != after:
-        out.append({"kind": "renumbered", "label": labels[0] if labels else None,
-                    "detail": f"Article {before} -> Article {after}", **base})
-    return out
+        return [{"kind": "renumbered", "label": labels[0] if labels else None,
+                 "detail": f"Article {before} -> Article {after}", **base}]
+    return []
 
 
 def to_json(result: dict[str, Any]) -> str:
@@ -133,8 +197,10 @@ def to_markdown(result: dict[str, Any]) -> str:
     if not result["changes"]:
         lines.append("No change to cultural provisions.")
     for ch in result["changes"]:
-        where = " -> ".join(s["heading"] for s in (ch["old"], ch["new"]) if s)
+        where = " -> ".join(_where(s) for s in (ch["old"], ch["new"]) if s)
         lines.append(f"- **{ch['kind']}** `{ch['label']}` ({ch['detail']}; similarity {ch['similarity']}): {where}")
+        if ch.get("diff") and any(op != "=" for op, _ in ch["diff"]):
+            lines.append(f"  - words: {diff_markdown(ch['diff'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -143,15 +209,22 @@ def to_html(result: dict[str, Any]) -> str:
                    f"<td>{escape(c['new'])}</td></tr>" for cid, c in result["checks"].items())
     items = []
     for ch in result["changes"]:
-        old = escape(ch["old"]["text"]) if ch["old"] else ""
-        new = escape(ch["new"]["text"]) if ch["new"] else ""
+        where = " &rarr; ".join(escape(_where(s)) for s in (ch["old"], ch["new"]) if s)
+        if ch.get("diff"):
+            words = f"<td class='diff'>{diff_html(ch['diff'])}</td>"
+        elif ch["old"]:
+            words = f"<td class='diff'><del style='background:#ffcdd2'>{escape(ch['old']['text'])}</del></td>"
+        else:
+            words = f"<td class='diff'><ins style='background:#c8e6c9'>{escape(ch['new']['text'])}</ins></td>"
         items.append(f"<tr><td><b>{escape(ch['kind'])}</b><br>{escape(str(ch['label']))}<br><small>{escape(ch['detail'])}</small>"
-                     f"</td><td style='white-space:pre-wrap;background:#ffebee'>{old}</td>"
-                     f"<td style='white-space:pre-wrap;background:#e8f5e9'>{new}</td></tr>")
+                     f"</td><td>{where}</td>{words}</tr>")
     return ("<!doctype html><html><head><meta charset='utf-8'><title>Compare</title><style>td,th{border:1px solid #ccc;"
-            "padding:4px;vertical-align:top}table{border-collapse:collapse;width:100%}</style></head><body>"
+            "padding:4px;vertical-align:top}table{border-collapse:collapse;width:100%}td.diff{white-space:pre-wrap}</style>"
+            "</head><body>"
             f"<h1>What changed for culture</h1><table><tr><th>check</th><th>old</th><th>new</th></tr>{rows}</table>"
-            f"<h2>Cultural provisions</h2><table><tr><th>change</th><th>old</th><th>new</th></tr>{''.join(items)}</table>"
+            "<h2>Cultural provisions</h2><p>Word by word: <del style='background:#ffcdd2'>deleted</del> "
+            "<ins style='background:#c8e6c9'>inserted</ins></p>"
+            f"<table><tr><th>change</th><th>where</th><th>text</th></tr>{''.join(items)}</table>"
             "</body></html>\n")
 
 

@@ -1,12 +1,15 @@
 """Precedent clauses for every check an agreement misses or only partly meets.
 
 The library (data/precedents.jsonl, built by scripts/build_precedents.py) holds the labelled
-articles of the non-held-out corpus with their agreement, article, year and language. For each
-gap, candidates that can meet the check are ranked: the agreement's own language first, then by
-BM25 similarity between the candidate and the agreement's own text (its provisions in the
-chapters that matter for the check, or its whole text), plus a bonus for shared parties or
-region. BM25 is simple, offline, needs no model and explains itself (the shared terms); the
-project's corpus is small enough that learned embeddings would add a dependency for little gain.
+articles of the non-held-out tuning splits with their agreement, article, year and language, the
+checks each meets (annotator and rule layer agreeing) and, per check, its operative sentence with
+the evidence marked; the whole clause is kept beside it. For each gap, clauses that carry the
+check's label are ranked: the agreement's own language first, then clauses written for culture
+before general exceptions with a cultural limb (GATT XX chapeau), agreement-wide before partial
+ones (G3, G7), then by fit: the cultural terms of the operative sentence, BM25 similarity between
+the operative sentence and the agreement's own text (boilerplate terms left out), and shared
+parties or region. BM25 is simple, offline, needs no model and explains itself (the shared terms).
+Terms and weights live in data/precedents.yaml.
 """
 from __future__ import annotations
 
@@ -18,6 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from analyser.checks import CHECK_LABELS as _CHECK_LABELS
 from analyser.classify.textnorm import fold
 from analyser.model import Report
 
@@ -32,27 +38,56 @@ FOCUS = {"G4": ("electronic", "digital", "commerce", "electronique", "numerique"
          "G3": ("exception", "exceptions", "excepciones", "scope", "services", "champ", "ambito")}
 
 
+# The labels whose finding holds a check's operative sentence (an agreement-wide exemption meets G4).
+CHECK_LABELS = {**_CHECK_LABELS, "G4": ("digital_trade", "cultural_exemption")}
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict[str, Any]:
+    return yaml.safe_load((DATA / "precedents.yaml").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=1)
 def library() -> list[dict[str, Any]]:
     path = DATA / "precedents.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _sentences(entry: dict[str, Any]) -> str:
+    """What a clause is ranked on: its operative sentences (not the general text around them)."""
+    return " ".join(dict.fromkeys(o["sentence"] for o in entry["operative"].values()))
+
+
 @lru_cache(maxsize=1)
 def _index() -> "BM25":
-    """The library's BM25 index: built once, like the library itself."""
-    return BM25([_tokens(e["text"]) for e in library()])
+    """The library's BM25 index over operative sentences: built once, like the library itself."""
+    return BM25([_tokens(_sentences(e)) for e in library()])
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> frozenset[str]:
+    """Terms that say nothing about fit: the listed ones, and those in many clauses of the library."""
+    listed = {fold(t) for t in settings()["boilerplate_terms"]}
+    index, share = _index(), settings()["close_wording_max_share"]
+    common = {t for t, idf in index.df.items() if idf > share * len(index.docs)}
+    return frozenset(listed | common)
 
 
 def _tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(fold(text)) if t not in STOP]
 
 
+def cultural_terms(text: str) -> list[str]:
+    """The distinct cultural terms (data/precedents.yaml, word prefixes) of a text."""
+    words = set(re.findall(r"[\w-]+", fold(text)))
+    return [t for t in settings()["cultural_terms"] if any(w.startswith(t) for w in words)]
+
+
 class BM25:
     def __init__(self, docs: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
         self.docs, self.k1, self.b = docs, k1, b
         self.avg = sum(map(len, docs)) / max(1, len(docs))
-        df = Counter(t for d in docs for t in set(d))
+        self.df = df = Counter(t for d in docs for t in set(d))
         self.idf = {t: math.log(1 + (len(docs) - n + 0.5) / (n + 0.5)) for t, n in df.items()}
         self.tf = [Counter(d) for d in docs]
 
@@ -73,12 +108,14 @@ def _query(report: Report, cid: str) -> list[str]:
         chosen = [p for p in provisions if any(w in fold(p.heading) for w in focus)]
         provisions = chosen or provisions
     text = " ".join(p.text for p in provisions)
-    return [t for t, _ in Counter(_tokens(text)).most_common(400)]
+    boilerplate = _boilerplate()
+    return [t for t, _ in Counter(t for t in _tokens(text) if t not in boilerplate).most_common(400)]
 
 
 def propose(report: Report, per_check: int = PER_CHECK) -> dict[str, Any]:
     doc = report.document
     lib, index = library(), _index()
+    weights, chapeau = settings()["weights"], re.compile(settings()["general_exceptions"], re.I)
     queries: dict[tuple[str, ...] | None, list[str]] = {}  # checks without a focus share one query
     parties = set(doc.parties)
     region = (doc.metadata.get("region") or "").split(";")[0].strip()
@@ -95,42 +132,69 @@ def propose(report: Report, per_check: int = PER_CHECK) -> dict[str, Any]:
         ranked = []
         for i, entry in enumerate(lib):
             if cid not in entry["checks"] or entry.get("agreement") == doc.title:
-                continue
+                continue  # only clauses that carry the check's label; never the agreement itself
+            op = entry["operative"][cid]
             score, shared = index.score(query, i)
+            culture = cultural_terms(op["sentence"])
+            relevance = weights["cultural_term"] * min(len(culture), weights["max_cultural_terms"])
             shared_parties = sorted(parties & set(entry.get("parties") or []))
-            bonus = 1.0 if shared_parties else 0.5 if region and region in (entry.get("region") or "") else 0.0
+            bonus = (weights["shared_parties"] if shared_parties
+                     else weights["same_region"] if region and region in (entry.get("region") or "") else 0.0)
             # An agreement-wide clause is what meets G3/G7 in full: it ranks above partial ones.
             full = int(cid in {"G3", "G7"} and entry.get("scope") == "agreement")
+            general = bool(chapeau.search(entry["text"]))
             same_lang = entry["language"] == doc.language
             why = [f"meets {cid} in {entry['agreement']} ({entry['year']})"]
             why.append("same language" if same_lang else f"in {entry['language']}" if has_own_language
                        else f"in {entry['language']}: no {doc.language} precedent for {cid} in the library")
+            if culture:
+                why.append("about " + ", ".join(culture[:4]))
             if shared_parties:
-                why.append(f"shared parties {', '.join(shared_parties)}")
+                more = f" and {len(shared_parties) - 4} more" if len(shared_parties) > 4 else ""
+                why.append(f"shared parties {', '.join(shared_parties[:4])}{more}")
             elif bonus:
                 why.append(f"same region ({region})")
             if shared:
                 why.append("close wording: " + ", ".join(shared[:6]))
             if full:
                 why.append("covers the whole agreement")
-            ranked.append(((not same_lang, -full, -(score + bonus)), {
+            if general:
+                why.append("a general exception with a cultural limb")
+            total = score + relevance + bonus
+            ranked.append(((not same_lang, general, -full, -total), {
                 "agreement": entry["agreement"], "treaty": entry["treaty"], "article": entry["article"],
                 "article_identifier": entry["article_identifier"], "year": entry["year"], "language": entry["language"],
-                "labels": entry["labels"], "text": entry["text"], "score": round(score + bonus, 3),
-                "why": "; ".join(why), "source": entry["source"]}))
+                "labels": entry["labels"], "sentence": op["sentence"], "marks": op["marks"], "text": entry["text"],
+                "score": round(total, 3), "why": "; ".join(why), "source": entry["source"]}))
         ranked.sort(key=lambda r: r[0])
         out["gaps"][cid] = {"status": check.status, "question": check.question,
                             "precedents": [r[1] for r in ranked[:per_check]]}
     return out
 
 
+def marked(sentence: str, marks: list[list[int]], open_: str, close: str) -> str:
+    """The sentence with its evidence spans wrapped (markdown bold, HTML <mark>)."""
+    out, at = [], 0
+    for start, end in sorted(marks):
+        if start < at:
+            continue
+        out += [sentence[at:start], open_, sentence[start:end], close]
+        at = end
+    return "".join(out + [sentence[at:]])
+
+
 def to_markdown(result: dict[str, Any]) -> str:
+    """Each precedent: its operative sentence with the evidence in bold, then the whole clause."""
     lines = [f"# Precedent clauses for {result['document']['title'] or result['document']['source']}", ""]
     for cid, gap in result["gaps"].items():
         lines += [f"## {cid} ({gap['status']}): {gap['question']}", ""]
         if not gap["precedents"]:
             lines += ["No precedent in the library.", ""]
         for p in gap["precedents"]:
+            sentence = " ".join(marked(p["sentence"], p["marks"], "**", "**").split())
             lines += [f"### {p['agreement']} ({p['year']}, {p['language']}), {p['article']}", "",
-                      f"_{p['why']}_", "", "> " + " ".join(p["text"].split())[:900], ""]
+                      f"_{p['why']}_", "", "> " + sentence, "",
+                      "<details><summary>Whole clause</summary>", "", *("> " + line if line.strip() else ">"
+                                                                       for line in p["text"].splitlines()),
+                      "", "</details>", ""]
     return "\n".join(lines) + "\n"

@@ -7,6 +7,8 @@ Plots need matplotlib (`pip install .[stats]`); the tables and the text summary 
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 import re
 import sqlite3
@@ -75,26 +77,71 @@ def top_wordings(docs: list[dict], findings: list[tuple], per_label: int = 5) ->
     return {label: [(w, n, sorted(users[label][w])[:6]) for w, n in c.most_common(per_label)] for label, c in counts.items()}
 
 
-def summary_text(docs: list[dict], findings: list[tuple], groups: dict[str, dict]) -> str:
-    lines = [f"{len(docs)} agreements analysed"]
+Table = tuple[str, list[str], list[list]]  # (title, column headers, rows)
+
+
+def _pct(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def tables(docs: list[dict], findings: list[tuple], groups: dict[str, dict]) -> dict[str, Table]:
+    """The summary as named tables, each with its own headers: printed, shown in the UI, written
+    as CSV and HTML. Shares are whole percentages; a "most" list holds only parties that score."""
     overall = share_by(docs, lambda d: ["all"]).get("all", {})
-    lines.append("share met: " + ", ".join(f"{c} {overall.get(c, 0):.1%}" for c in CHECK_IDS))
-    lines.append("\nby period signed (5 years): " + " ".join(f"{c:>5}" for c in PLOTTED) + "      n")
-    for period, row in sorted(groups["periods"].items()):
-        lines.append(f"  {period}-{period + 4}:             " + " ".join(f"{row[c]:5.0%}" for c in PLOTTED) + f" {row['n']:6d}")
-    lines.append("\nby region (first listed): " + " ".join(f"{c:>5}" for c in PLOTTED))
-    for region, row in sorted(groups["regions"].items(), key=lambda kv: -kv[1]["n"])[:12]:
-        lines.append(f"  {region[:28]:<28} " + " ".join(f"{row[c]:5.0%}" for c in PLOTTED) + f" {row['n']:6d}")
-    lines.append("\nparties with most agreements meeting G3 (cultural clause):")
-    best = sorted(((p, r) for p, r in groups["parties"].items() if r["n"] >= 3), key=lambda kv: (-kv[1]["G3"], -kv[1]["n"]))[:10]
-    for party, row in best:
-        lines.append(f"  {party}: G3 {row['G3']:.0%} of {row['n']}")
-    lines.append("\nmost frequent clause wordings per label:")
-    for label, rows in sorted(top_wordings(docs, findings).items()):
-        lines.append(f"  {label}:")
-        for wording, n, users in rows[:3]:
-            lines.append(f"    {n:4d} x \"{wording[:90]}\" e.g. {', '.join(users[:3])}")
-    return "\n".join(lines)
+    out: dict[str, Table] = {
+        "overall": ("Share of agreements meeting each check", ["check", "share met"],
+                    [[c, _pct(overall.get(c, 0))] for c in CHECK_IDS]),
+        "by_period": ("By period signed (5 years)", ["period", *PLOTTED, "agreements"],
+                      [[f"{p}-{p + 4}", *(_pct(r[c]) for c in PLOTTED), r["n"]]
+                       for p, r in sorted(groups["periods"].items())]),
+        "by_region": ("By region (first listed)", ["region", *PLOTTED, "agreements"],
+                      [[g, *(_pct(r[c]) for c in PLOTTED), r["n"]]
+                       for g, r in sorted(groups["regions"].items(), key=lambda kv: -kv[1]["n"])[:12]]),
+    }
+    best = sorted(((p, r) for p, r in groups["parties"].items() if r["n"] >= 3 and r["G3"] > 0),
+                  key=lambda kv: (-kv[1]["G3"], -kv[1]["n"], kv[0]))[:10]
+    out["parties_g3"] = ("Parties with most agreements meeting G3 (cultural clause; 3 agreements or more)",
+                         ["party", "share meeting G3", "agreements meeting G3", "agreements"],
+                         [[p, _pct(r["G3"]), round(r["G3"] * r["n"]), r["n"]] for p, r in best])
+    out["wordings"] = ("Most frequent clause wordings per label", ["label", "wording", "times", "e.g. in"],
+                       [[label, wording, n, ", ".join(users[:3])]
+                        for label, rows in sorted(top_wordings(docs, findings).items()) for wording, n, users in rows[:3]])
+    return out
+
+
+def table_text(table: Table) -> str:
+    """A table as aligned plain text: each header above its own column."""
+    title, columns, rows = table
+    cells = [[str(c) for c in columns]] + [[" ".join(str(v).split())[:90] for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    numeric = [all(re.fullmatch(r"[\d.]+%?", r[i]) for r in cells[1:]) and len(cells) > 1 for i in range(len(columns))]
+
+    def line(r: list[str]) -> str:
+        return "  " + "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(r, widths, numeric)).rstrip()
+
+    body = [line(r) for r in cells[1:]] or ["  (none)"]
+    return "\n".join([title + ":", line(cells[0]), *body])
+
+
+def table_csv(table: Table) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(table[1])
+    writer.writerows(table[2])
+    return buf.getvalue()
+
+
+def table_html(table: Table) -> str:
+    title, columns, rows = table
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<h2>{escape(title)}</h2><table><tr>{head}</tr>{body}</table>"
+
+
+def summary_text(docs: list[dict], findings: list[tuple], groups: dict[str, dict]) -> str:
+    parts = [f"{len(docs)} agreements analysed"]
+    parts += [table_text(t) for t in tables(docs, findings, groups).values()]
+    return "\n\n".join(parts)
 
 
 def plot(groups: dict[str, dict], out: Path) -> list[Path]:
@@ -147,11 +194,15 @@ def _bars(plt, groups: list, path: Path, title: str) -> Path:
 
 
 def run(out: Path) -> str:
+    """Write the summary (text), one CSV per table, the plots and an HTML page under OUT/stats."""
     docs, findings = load(out)
     groups = groupings(docs)
+    named = tables(docs, findings, groups)
     text = summary_text(docs, findings, groups)
     folder = out / "stats"
     folder.mkdir(exist_ok=True)
+    for name, table in named.items():
+        write_atomic(table_csv(table), folder / f"{name}.csv")
     try:
         images = plot(groups, folder)
     except ImportError:
@@ -159,7 +210,9 @@ def run(out: Path) -> str:
         text += "\n(plots need matplotlib: pip install .[stats])"
     figures = "".join(f"<img alt='{escape(p.stem)}' src='data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}'>"
                       for p in images)
-    write_atomic(f"<!doctype html><html><head><meta charset='utf-8'><title>Corpus analytics</title></head><body>"
-                 f"<h1>Corpus analytics</h1>{figures}<pre>{escape(text)}</pre></body></html>\n", folder / "index.html")
+    style = "<style>table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style>"
+    write_atomic(f"<!doctype html><html><head><meta charset='utf-8'><title>Corpus analytics</title>{style}</head><body>"
+                 f"<h1>Corpus analytics</h1><p>{len(docs)} agreements analysed</p>{figures}"
+                 f"{''.join(table_html(t) for t in named.values())}</body></html>\n", folder / "index.html")
     write_atomic(text + "\n", folder / "summary.txt")
     return text

@@ -47,7 +47,7 @@ def streamlit_app():
 
 
 @contextmanager
-def chromium():
+def chromium(downloads: Path | None = None):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -59,7 +59,12 @@ def chromium():
                  "--disable-default-apps", "--window-size=1600,1400", f"--user-data-dir={profile}"):
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    if downloads is not None:
+        opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                               "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    if downloads is not None:  # headless Chromium saves downloads only when told where
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     try:
         yield driver
     finally:
@@ -93,3 +98,25 @@ def upload_and_wait(driver, url: str, path: Path, timeout: float = 300) -> float
     WebDriverWait(driver, timeout).until(
         EC.visibility_of_element_located((By.CSS_SELECTOR, "span.status[data-check='G8']")))
     return time.perf_counter() - start
+
+
+def screenshot(driver, name: str, folder: Path) -> Path:
+    """Save a screenshot in `folder`, and in $ANALYSER_SCREENSHOTS too when set (docs/ for the notes)."""
+    import os
+
+    path = folder / f"{name}.png"
+    driver.save_screenshot(str(path))
+    if os.environ.get("ANALYSER_SCREENSHOTS"):
+        shutil.copy(path, Path(os.environ["ANALYSER_SCREENSHOTS"]) / path.name)
+    return path
+
+
+def wait_for_file(folder: Path, suffix: str, timeout: float = 30) -> Path:
+    """The first finished download ending in `suffix`."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = [p for p in folder.glob(f"*{suffix}") if not p.name.endswith(".crdownload")]
+        if done:
+            return done[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {suffix} downloaded in {timeout} s: {sorted(p.name for p in folder.iterdir())}")

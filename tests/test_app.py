@@ -83,3 +83,44 @@ def test_search_hits_never_break_the_markup():
         assert html.count("<mark ") == 1 and html.count("</mark>") == 1
         assert __import__("re").sub(r"<[^>]+>", "", html) == __import__("html").escape(text)
     assert "<u><b>cultural</b></u> industries</mark>" in app.highlighted(text, spans, "CULTURAL")
+
+
+def test_go_to_page_moves_the_page_view_to_the_evidence():
+    """Clicking "Go to page N" on a finding sets the page input (before it is drawn) to the page of
+    that finding's evidence, and the page image shows that page with the evidence framed."""
+    at = _app()
+    at.selectbox(key="sample").select("AfCFTA Agreement (PDF, 77 pages)").run()
+    buttons = [b for b in at.button if b.key and b.key.startswith("go-")]
+    target = next(b for b in buttons if not b.label.endswith(" 3"))
+    page = int(target.label.rsplit(" ", 1)[1])
+    target.click().run()
+    assert not at.exception
+    assert at.number_input(key="page_input").value == page
+    captions = [c.caption for img in at.get("image") for c in img.proto.imgs]
+    assert any(c.startswith(f"Page {page} · ") for c in captions), captions
+    # the scorecard jumps too: one button per supporting provision, to the page of its evidence
+    jump = next(b for b in at.button if b.key and b.key.startswith("jump-G7-"))
+    jump_page = int(jump.label.rsplit("p. ", 1)[1])
+    jump.click().run()
+    assert at.number_input(key="page_input").value == jump_page
+    html = " ".join(m.value for m in at.markdown)
+    assert "class='supporting'" in html and f"· p. {jump_page}</a>" in html and ">p9<" not in html
+    # PDF provision cards carry the provision text with the evidence marked
+    assert "class='provision-text'" in html and "<mark " in html
+
+
+def test_analytics_tab_lists_batch_folders_under_the_root(tmp_path, monkeypatch):
+    from analyser.batch import run
+    from conftest import CORPORA
+
+    run([str(CORPORA / "tota")], tmp_path / "tota-run", workers=1, progress=False)
+    monkeypatch.setenv("ANALYSER_BATCH_ROOT", str(tmp_path))
+    at = _app()
+    assert at.selectbox(key="stats_folder").options == ["tota-run"]
+    at.selectbox(key="stats_folder").select("tota-run").run()
+    assert not at.exception
+    assert "**7 agreements analysed**" in [m.value for m in at.markdown]
+    assert len(at.dataframe) == 4 and not at.code  # tables, not a block of code
+    assert "None in this corpus." in [c.value for c in at.caption]  # no party meets G3 in 3 or more here
+    region = at.dataframe[2].value
+    assert list(region.columns) == ["region", "G1", "G3", "G4", "G6", "agreements"]

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from browser import CHROMEDRIVER, CHROMIUM, chromium, requested_hosts, streamlit_app, upload_and_wait
+from browser import (CHROMEDRIVER, CHROMIUM, chromium, requested_hosts, screenshot, streamlit_app, upload_and_wait,
+                     wait_for_file)
 from conftest import CORPORA
 
 pytest.importorskip("selenium")
@@ -50,7 +51,7 @@ def test_compare_two_drafts_side_by_side(tmp_path):
     draft.write_text(text.replace("Nothing in this Agreement shall be construed to apply to measures adopted or maintained",
                                   "Nothing in this Chapter shall be construed to apply to measures adopted or maintained"),
                      encoding="utf-8")
-    with streamlit_app() as url, chromium() as driver:
+    with streamlit_app() as url, chromium(downloads=tmp_path) as driver:
         driver.get(url)
         wait = WebDriverWait(driver, 60)
         tab = wait.until(EC.element_to_be_clickable((By.XPATH, "//*[@role='tab'][contains(., 'Compare two drafts')]")))
@@ -63,5 +64,156 @@ def test_compare_two_drafts_side_by_side(tmp_path):
         change = WebDriverWait(driver, 120).until(EC.presence_of_element_located(
             (By.CSS_SELECTOR, "span.change[data-kind='weakened']")))
         assert re.search(r"scope: agreement (->|→) chapter", change.find_element(By.XPATH, "..").text)
-        driver.save_screenshot(str(tmp_path / "compare.png"))
+        # word by word: the words taken out struck through, the words put in underlined
+        diffs = driver.find_elements(By.CSS_SELECTOR, "div.word-diff")
+        edits = [([d.text.strip() for d in diff.find_elements(By.TAG_NAME, "del")],
+                  [i.text.strip() for i in diff.find_elements(By.TAG_NAME, "ins")]) for diff in diffs]
+        assert (["Agreement"], ["Chapter"]) in edits
+        screenshot(driver, "ui-compare", tmp_path)
+        button = driver.find_element(By.XPATH, "//button[contains(., 'Download the comparison (HTML)')]")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        button.click()
+        html = wait_for_file(tmp_path, ".html").read_text(encoding="utf-8")
+        assert "<del style='background:#ffcdd2'>Agreement </del><ins style='background:#c8e6c9'>Chapter </ins>" in html
         assert requested_hosts(driver) <= {"127.0.0.1", "localhost"}
+
+
+def _caption(driver, prefix: str, timeout: float = 60):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        EC.visibility_of_element_located(
+            (By.XPATH, f"//*[@data-testid='stImage']//*[starts-with(normalize-space(text()), '{prefix}')]")))
+
+
+def _until(driver, condition, timeout: float = 60):
+    """Wait for a condition on a page Streamlit keeps redrawing (stale elements are retried)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+
+
+def test_navigation_search_and_downloads(tmp_path):
+    """Search marks hits on the page image; "Go to page N" on a finding moves the page view to the
+    page of its evidence; a scorecard link does the same; the JSON download is the report."""
+    import json
+    import time
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with streamlit_app() as url, chromium(downloads=tmp_path) as driver:
+        upload_and_wait(driver, url, CORPORA / "pdf" / "afcfta-agreement-en.pdf")
+        _caption(driver, "Page 3 · 2 highlights")
+        screenshot(driver, "ui-scorecard", tmp_path)
+        page_input = driver.find_element(By.CSS_SELECTOR, "input[type='number']")
+        assert page_input.get_attribute("value") == "3"
+
+        # search: the hits are boxed on the page image and counted in its caption
+        search = driver.find_element(By.CSS_SELECTOR, "input[aria-label='Search in the text']")
+        search.send_keys("cultural diversity", Keys.ENTER)
+        caption = _until(driver, lambda d: "search hits" in _caption(d, "Page 3 · ").text and _caption(d, "Page 3 · "))
+        hits = int(re.search(r"(\d+) search hits", caption.text).group(1))
+        assert hits >= 1
+        def shown(d) -> list[str]:
+            return [" ".join(t.get_attribute("textContent").lower().split())
+                    for t in d.find_elements(By.CSS_SELECTOR, "div.provision-text")]
+
+        # the list keeps only the provisions holding the words (the page may still be redrawing)
+        texts = _until(driver, lambda d: (found := shown(d)) and all("cultural diversity" in t for t in found) and found)
+        assert len(texts) < 20
+        screenshot(driver, "ui-search", tmp_path)
+        search.send_keys(Keys.CONTROL, "a")
+        search.send_keys(Keys.DELETE, Keys.ENTER)
+        _until(driver, lambda d: "search hits" not in _caption(d, "Page ").text)
+
+        # a finding's "Go to page N" moves the page view there
+        buttons = [b for b in driver.find_elements(By.TAG_NAME, "button")
+                   if re.fullmatch(r"Go to page (\d+)", b.text.strip()) and b.text.strip() != "Go to page 3"]
+        assert buttons
+        target = buttons[0]
+        page = int(target.text.split()[-1])
+        def image_src(d) -> str:
+            return d.find_element(By.CSS_SELECTOR, "[data-testid='stImage'] img").get_attribute("src")
+
+        before = image_src(driver)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", target)
+        target.click()
+        _caption(driver, f"Page {page} · ")
+        _until(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[type='number']").get_attribute("value") == str(page))
+        _until(driver, lambda d: image_src(d) != before)  # the new page image, not only its caption
+        _until(driver, lambda d: d.execute_script(
+            "const i = document.querySelector(\"[data-testid='stImage'] img\"); return i.complete && i.naturalWidth > 0"))
+        screenshot(driver, "ui-go-to-page", tmp_path)
+
+        # a scorecard jump: the supporting provision's heading and page, then its page
+        links = driver.find_elements(By.CSS_SELECTOR, "table.scorecard a.supporting")
+        assert links and all(re.search(r"· p\. \d+$", a.text) for a in links)
+        assert not any(re.fullmatch(r"p\d+", a.text) for a in links)
+        jump = next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.startswith("G7 · "))
+        jump_page = int(jump.text.rsplit("p. ", 1)[1])
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", jump)
+        jump.click()
+        _caption(driver, f"Page {jump_page} · ")
+
+        # downloads: the JSON report
+        button = driver.find_element(By.XPATH, "//button[normalize-space(.)='JSON']")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        time.sleep(0.5)
+        button.click()
+        report = json.loads(wait_for_file(tmp_path, ".json").read_text(encoding="utf-8"))
+        assert report["checks"]["G7"]["status"] == "met"
+
+        # precedents: the operative sentence with its evidence marked, the whole clause one click away
+        gap = driver.find_element(By.XPATH, "//summary[contains(., 'G3 · missing')]")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", gap)
+        gap.click()
+        expander = gap.find_element(By.XPATH, "ancestor::details[1]")
+        quote = _until(driver, lambda d: (q := expander.find_element(By.CSS_SELECTOR, "blockquote.precedent")).is_displayed() and q)
+        assert "cultur" in quote.find_element(By.TAG_NAME, "mark").text.lower()
+        clause = quote.find_element(By.XPATH, "following::details[1]")
+        clause.find_element(By.TAG_NAME, "summary").click()
+        assert len(clause.text) > len(quote.text)
+        time.sleep(0.5)
+        screenshot(driver, "ui-precedents", tmp_path)
+        assert requested_hosts(driver) <= {"127.0.0.1", "localhost"}
+
+
+def test_analytics_tab_picks_a_batch_folder_and_downloads_a_table(tmp_path, monkeypatch):
+    import csv
+    import time
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from analyser.batch import run
+
+    run([str(CORPORA / "tota")], tmp_path / "runs" / "tota", workers=1, progress=False)
+    monkeypatch.setenv("ANALYSER_BATCH_ROOT", str(tmp_path / "runs"))
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with streamlit_app() as url, chromium(downloads=downloads) as driver:
+        driver.get(url)
+        tab = WebDriverWait(driver, 60).until(EC.element_to_be_clickable(
+            (By.XPATH, "//*[@role='tab'][contains(., 'Corpus analytics')]")))
+        tab.click()
+        WebDriverWait(driver, 120).until(EC.visibility_of_element_located(
+            (By.XPATH, "//*[contains(text(), '7 agreements analysed')]")))
+        assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stCode']")  # tables, not code
+        frames = "//*[@data-testid='stDataFrame' or contains(@class, 'stDataFrame')]"
+        _until(driver, lambda d: len(d.find_elements(By.XPATH, frames)) >= 4)
+        button = driver.find_element(By.XPATH, "//button[contains(., 'Download (by_region.csv)')]")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        time.sleep(0.5)
+        screenshot(driver, "ui-analytics", tmp_path)
+        button.click()
+        rows = list(csv.reader(wait_for_file(downloads, ".csv").open(encoding="utf-8")))
+        assert rows[0] == ["region", "G1", "G3", "G4", "G6", "agreements"] and len(rows) > 1

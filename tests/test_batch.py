@@ -106,7 +106,19 @@ def test_stats_over_a_batch(tmp_path):
     assert "convention_reference" in text and "EU - Albania" in text
     for name in ("checks_by_year.png", "checks_by_region.png", "checks_by_party.png", "index.html", "summary.txt"):
         assert (out / "stats" / name).stat().st_size > 0
-    assert "http" not in (out / "stats" / "index.html").read_text(encoding="utf-8")
+    html = (out / "stats" / "index.html").read_text(encoding="utf-8")
+    assert "http" not in html and "<th>region</th><th>G1</th>" in html
+    # every header sits over its own column: the region table's "G3" ends where its shares end
+    block = text.split("By region (first listed):\n")[1].split("\n\n")[0].splitlines()
+    header, first = block[0], block[1]
+    for col in ("G1", "G3", "G4", "G6", "agreements"):
+        end = header.index(col) + len(col)
+        assert first[end - 1] in "0123456789%" and (end == len(first) or first[end] == " "), (col, header, first)
+    for name in ("overall", "by_period", "by_region", "parties_g3", "wordings"):
+        rows = list(csv.reader((out / "stats" / f"{name}.csv").open(encoding="utf-8")))
+        assert rows[0] and all(len(r) == len(rows[0]) for r in rows), name
+    parties = list(csv.DictReader((out / "stats" / "parties_g3.csv").open(encoding="utf-8")))
+    assert all(r["share meeting G3"] != "0%" for r in parties)
 
 
 def test_dask_executor_on_a_local_cluster(tmp_path):
