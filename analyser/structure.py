@@ -41,6 +41,10 @@ class Grammar:
     continuation: re.Pattern[str]
     reference_list: re.Pattern[str]
     article_segment: re.Pattern[str]  # a heading-path segment that is an article, and its number
+    preamble: re.Pattern[str]  # a preamble heading on a line of its own
+    titled: re.Pattern[str]  # an unnumbered, titled protocol or annex ("PROTOCOL ON TRADE IN GOODS")
+    max_title_lines: int = 3
+    title_tail_words: int = 3
 
 
 @lru_cache(maxsize=1)
@@ -58,8 +62,9 @@ def grammar() -> Grammar:
             if entry["kind"] == "article":
                 article_keywords.append(kw)
     keywords.sort(key=len, reverse=True)
+    # The keyword is a whole word: "PROTOCOLE SUR" is not "PROTOCOL" numbered "E".
     pattern = (
-        r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(keywords) + r")[ ]*(?P<num>" + spec["number"] + r")\b[ ]*"
+        r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(keywords) + r")(?![^\W\d_])[ ]*(?P<num>" + spec["number"] + r")\b[ ]*"
         r"(?P<rest>(?:[.:\-–—)][^\n]*|[A-ZÀ-ÝÑ(“\"'][^\n]*)?)$"
     )
     return Grammar(
@@ -72,6 +77,13 @@ def grammar() -> Grammar:
         continuation=re.compile(r"(?:,|\b(?:" + "|".join(map(re.escape, spec["continuation_words"])) + r"))[ ]*$", re.I),
         reference_list=re.compile(r"\b(" + "|".join(spec["reference_words"]) + r")\s+[0-9IVX]", re.I),
         article_segment=re.compile(r"^(?:" + "|".join(article_keywords) + r")\s+(?P<num>[\w.\-]+)", re.I),
+        preamble=re.compile(r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(spec["preamble_keywords"]) + r")[ ]*[.:]?[ ]*$",
+                            re.IGNORECASE | re.MULTILINE),
+        titled=re.compile(r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(
+            kw for kw in keywords if kinds.get(kw.replace("\\", "")) in {"annex", "protocol"}) + r")[ ]+(?P<rest>(?:"
+            + "|".join(spec["title_connectors"]) + r")\b[^\n]*)$", re.IGNORECASE | re.MULTILINE),
+        max_title_lines=spec["max_title_lines"],
+        title_tail_words=spec["title_tail_words"],
     )
 
 
@@ -144,8 +156,57 @@ def _split_keep_offsets(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]
     return spans
 
 
+_RUN_IN = re.compile(r"^[ ]*\.[ ]*[–—-][ ]*(?=\S)")  # "Article unique. – Le Président ...": text, not a title
+_NUMBERED_LINE = re.compile(r"^[ ]*(?:\(?\d{1,3}[.)]|\(?[a-z]{1,3}\))[ ]")
+_SENTENCE_END = re.compile(r"[.;:]$")
+
+
+def _is_heading_line(line: str) -> bool:
+    g = grammar()
+    return bool(g.heading.match(line) or g.preamble.match(line) or g.titled.match(line))
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalpha())
+
+
+def _title_case(text: str) -> bool:
+    """Every word of four letters or more opens with a capital ("Transfer of Information")."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text) if len(w) >= 4]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _title_lines(text: str, pos: int, title: str) -> tuple[list[str], int]:
+    """The lines from `pos` (a line start) that carry on a heading title cut at a line end, and
+    where they end. A line carries on the title when the title so far ends open (comma, hyphen,
+    continuation word), the line starts in lower case ("Cadre institutionnel de mise" + "en
+    oeuvre de la ZLECAf"), both are in capitals, or the line is a short Title Case tail."""
+    g = grammar()
+    out: list[str] = []
+    while len(out) < g.max_title_lines - 1:
+        m = re.match(r"\n?([^\n]*)", text[pos:])
+        line = m.group(1).strip()
+        if not line or len(line) > g.max_title_chars or _is_heading_line(line) or line[:1].isdigit() \
+                or _NUMBERED_LINE.match(line):
+            break
+        after = re.match(r"\n?[ ]*([^\n]?)", text[pos + m.end():]).group(1)
+        letters, title_letters = _letters(line), _letters(title)
+        open_end = bool(re.search(r"[,\-–]$", title)) or bool(g.continuation.search(title))
+        lower = line[:1].islower() and not after.islower()
+        capitals = bool(letters) and letters.isupper() and title_letters.isupper()
+        tail = (len(line.split()) <= g.title_tail_words and _title_case(line) and _title_case(title)
+                and not after.islower() and not _SENTENCE_END.search(line))
+        if not (open_end or lower or capitals or tail) or _SENTENCE_END.search(line):
+            break
+        out.append(re.sub(r"(?<=[^\W\d_])\d{1,3}$", "", line))  # a footnote marker glued to the title's end
+        title = line
+        pos += m.end()
+    return out, pos
+
+
 def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
-    """(line start, body start, kind, label) for every heading line in a plain text."""
+    """(line start, body start, kind, label) for every heading line in a plain text, in order.
+    Kind "preamble" marks a preamble heading (handled by the caller)."""
     g = grammar()
     found = []
     for m in g.heading.finditer(text):
@@ -158,39 +219,97 @@ def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
         kw = m.group("kw")
         kind = g.kinds.get(kw.lower().rstrip(".") + ("." if kw.endswith(".") else ""), None) or g.kinds.get(kw.lower(), "article")
         label = f"{kw.strip().capitalize()} {m.group('num')}"
-        rest = m.group("rest").strip(" .:-–—")
+        raw_rest = m.group("rest")
+        rest = raw_rest.strip(" .:-–—")
         if g.reference_list.search(rest):
             continue  # "Chapter 3 (Rules of Origin), Chapter 4 (...)": a list of references
         body_start = m.end()
-        if rest and len(rest) <= g.max_title_chars:
-            label = f"{label} {rest}"
-        elif not rest:
+        if rest and (_RUN_IN.match(raw_rest) or len(rest) > g.max_title_chars):
+            # Run-in text after the number ("Article premier. – Le Président ..."): the body starts there.
+            body_start = m.start("rest") + len(raw_rest) - len(raw_rest.lstrip(" .:-–—"))
+        elif rest:
+            more, end = _title_lines(text, m.end(), rest)
+            label = " ".join([label, rest, *more])
+            body_start = end  # the title's continuation is not body text
+        else:
             # A title on the next line ("Article 8.2\nScope"): short, no sentence punctuation.
-            nxt = re.match(r"\n[ ]*([^\n]{1,%d})[ ]*\n(?P<after>[ ]*\S?)" % g.max_title_chars, text[m.end():])
-            if nxt and not re.search(r"[.;,:]$", nxt.group(1).strip()) and nxt.group(1).strip()[:1].isupper() \
-                    and not nxt.group("after").strip().islower() and not g.heading.match(nxt.group(1)):
-                label = f"{label} {nxt.group(1).strip()}"  # the title stays in the body too
+            nxt = re.match(r"\n[ ]*([^\n]{1,%d})[ ]*(?=\n)" % g.max_title_chars, text[m.end():])
+            if nxt:
+                title = nxt.group(1).strip()
+                more, end = _title_lines(text, m.end() + nxt.end(), title)
+                after = re.match(r"\n?[ ]*(\S?)", text[end:]).group(1)
+                if not re.search(r"[.;,:]$", title) and title[:1].isupper() \
+                        and not after.islower() and not _is_heading_line(title):
+                    label = " ".join([label, title, *more])  # the title stays in the body too
         found.append((m.start(), body_start, kind, label))
+    titled: set[int] = set()
+    for m in g.titled.finditer(text):
+        line = m.group(0).strip()
+        letters = _letters(line)
+        if len(line) > g.max_heading_chars or not letters.isupper() or _SENTENCE_END.search(line):
+            continue  # a sentence that opens with "Protocol on ...", not a title in capitals
+        before = text[max(0, m.start() - 200):m.start()].rstrip("\n ").rsplit("\n", 1)[-1]
+        if before and g.continuation.search(before):
+            continue
+        more, end = _title_lines(text, m.end(), line)
+        titled.add(m.start())
+        found.append((m.start(), end, g.kinds[m.group("kw").lower()], " ".join([" ".join(line.split()), *more])))
+    for m in g.preamble.finditer(text):
+        found.append((m.start(), m.end(), "preamble", m.group("kw").strip().capitalize()))
+    found.sort()
+    # The document's own title (a titled protocol) and its preamble heading, before any other
+    # heading, stay part of the opening text.
+    while found and (found[0][2] == "preamble" or found[0][0] in titled):
+        found.pop(0)
     return found
+
+
+def _title_block_start(text: str, line_start: int, floor: int) -> int:
+    """Where the lines in capitals printed just above a heading begin (a treaty's title above its
+    preamble), not before `floor`."""
+    start = line_start
+    while start > floor:
+        prev_end = text.rfind("\n", floor, start - 1) if start - 1 > floor else -1
+        prev_start = prev_end + 1 if prev_end >= 0 else floor
+        line = text[prev_start:start].strip()
+        letters = _letters(line)
+        if not line or not letters or not letters.isupper() or len(line) > grammar().max_heading_chars:
+            break
+        start = prev_start
+    return start
 
 
 def _structure_plain(block: Block, base: int, b: _Builder) -> None:
     g = grammar()
     text = block.text
     headings = _find_headings(text)
+    # A preamble heading after other headings takes the title lines in capitals above it.
+    for i, (line_start, body_start, kind, label) in enumerate(headings):
+        if kind == "preamble" and i:
+            floor = headings[i - 1][1]
+            start = _title_block_start(text, line_start, floor)
+            headings[i] = (start, start, kind, label)
     # Text before the first heading: title and preamble.
     first = headings[0][0] if headings else len(text)
     if text[:first].strip():
         b.add_preamble(block.heading + ["Preamble"], text[:first], base, block.source_id, block.page)
     stack: list[tuple[int, str]] = []  # (level, label)
     for i, (line_start, body_start, kind, label) in enumerate(headings):
+        end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
+        if kind == "preamble":
+            # A new preamble: a protocol's own (under it), else the next instrument's; it closes
+            # everything else.
+            stack = [(lv, lbl) for lv, lbl in stack if lv == g.levels["protocol"] and stack[-1] == (lv, lbl)
+                     and headings[i - 1][2] == "protocol"]
+            path = block.heading + [lbl for _, lbl in stack] + [label]
+            b.add_preamble(path, text[body_start:end], base + body_start, block.source_id, block.page)
+            continue
         level = g.levels[kind]
         while stack and stack[-1][0] >= level:
             stack.pop()
         if level == 0 or (level <= g.levels["chapter"] and any(lv == 0 for lv, _ in stack)):
             stack.clear()  # annexes hold sections and articles; a new part or chapter ends them
         stack.append((level, label))
-        end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
         body = text[body_start:end]
         path = block.heading + [lbl for _, lbl in stack]
         if kind == "article":

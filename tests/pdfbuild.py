@@ -1,4 +1,6 @@
-"""Build PDFs from real treaty text for the tests: one or two columns, running headers, page numbers."""
+"""Build PDFs from real treaty text for the tests: one or two columns, running headers, page numbers,
+words divided at line ends as typesetters do, page labels, and gazette issues (a ratification law
+followed by the treaty it ratifies, in two columns)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +12,10 @@ from reportlab.pdfgen import canvas
 FONT, SIZE, LEADING = "Helvetica", 9, 11
 
 
-def _wrap(text: str, width: float) -> list[str]:
+def _wrap(text: str, width: float, hyphenate: bool = False) -> list[str]:
+    """Lines of at most `width` points; a "\n" in `text` forces a break (a title printed on two
+    lines). With `hyphenate`, a long word that does not fit is divided with a hyphen, as justified
+    gazette columns do ("marchan-" / "dises"), which pdfium reports with its U+FFFE marker."""
     lines: list[str] = []
     for para in text.split("\n"):
         words, line = para.split(), ""
@@ -18,20 +23,31 @@ def _wrap(text: str, width: float) -> list[str]:
             cand = f"{line} {w}".strip()
             if stringWidth(cand, FONT, SIZE) <= width:
                 line = cand
-            else:
-                lines.append(line)
-                line = w
+                continue
+            if hyphenate and len(w) >= 8 and w.isalpha():
+                cut = max((k for k in range(3, len(w) - 2)
+                           if stringWidth(f"{line} {w[:k]}-".strip(), FONT, SIZE) <= width), default=0)
+                if cut:
+                    lines.append(f"{line} {w[:cut]}-".strip())
+                    line = w[cut:]
+                    continue
+            lines.append(line)
+            line = w
         lines.append(line)
     return lines
 
 
 def build_pdf(path: Path, blocks: list[str], columns: int = 1, header: str | None = None,
-              interleave: bool = False) -> Path:
+              interleave: bool = False, hyphenate: bool = False, first_number: int = 1,
+              page_labels: list[dict] | None = None) -> Path:
     """Write `blocks` (headings and paragraphs, in reading order) as a PDF.
 
     Text is latin-1 only (Helvetica); callers pass real treaty text in EN/FR/ES. With
     `interleave`, a two-column page is drawn row by row across both columns, as some gazettes'
     content streams are, so that extraction in stream order would mix the columns.
+    The footer prints `first_number` on the first page and counts on (a gazette issue whose
+    pages continue the volume's numbering); `page_labels` are written to the PDF's catalogue
+    (reportlab `addPageLabel` keyword arguments: pageNum, style, start, prefix).
     """
     if interleave:
         return _build_interleaved(path, blocks, header)
@@ -44,7 +60,7 @@ def build_pdf(path: Path, blocks: list[str], columns: int = 1, header: str | Non
     def new_page() -> None:
         nonlocal page, col, y
         c.setFont(FONT, 8)
-        c.drawCentredString(width / 2, 30, str(page))
+        c.drawCentredString(width / 2, 30, str(page + first_number - 1))
         c.showPage()
         page, col, y = page + 1, 0, height - margin - 20
         draw_header()
@@ -56,7 +72,7 @@ def build_pdf(path: Path, blocks: list[str], columns: int = 1, header: str | Non
 
     draw_header()
     for block in blocks:
-        for line in _wrap(block, col_width) + [""]:
+        for line in _wrap(block, col_width, hyphenate) + [""]:
             if y < margin + 20:
                 if col + 1 < columns:
                     col, y = col + 1, height - margin - 20
@@ -66,7 +82,9 @@ def build_pdf(path: Path, blocks: list[str], columns: int = 1, header: str | Non
             c.drawString(margin + col * (col_width + gap), y, line)
             y -= LEADING
     c.setFont(FONT, 8)
-    c.drawCentredString(width / 2, 30, str(page))
+    c.drawCentredString(width / 2, 30, str(page + first_number - 1))
+    for label in page_labels or []:
+        c.addPageLabel(**label)
     c.save()
     return path
 

@@ -23,6 +23,7 @@ import tempfile
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from analyser.errors import AnalyserError
@@ -48,6 +49,13 @@ PAGE_NUMBER = re.compile(
     r"^\W*(?:page|p\.|página|pagina)?\s*(?:[0-9]{1,4}|[ivxlcdm]{1,7}|[0-9]{1,2}\s*[-–]\s*[0-9]{1,4})"
     r"(?:\s*(?:/|of|sur|de)\s*[0-9]{1,4})?\W*$", re.I)
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+# Markers that never reach the document text: pdfium's older soft line-end hyphen (U+0002), the
+# soft hyphen (U+00AD, a division point) and the replacement character (U+FFFD, a glyph without a
+# Unicode mapping: dropped and reported). pdfium's U+FFFE (a hyphen ending a line) is resolved
+# word by word (`HyphenResolver`).
+DROPPED = {"\x02": "", "\u00ad": "", "\ufffd": ""}
+LINE_END_HYPHEN = "\ufffe"
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 SPACED_KEYWORD = re.compile(r"^([ \t]*)([A-ZÁÉÍÓÚ]) ((?:rticle|RTICLE|rtículo|RTÍCULO|hapter|HAPTER|hapitre|HAPITRE|apítulo|APÍTULO|nnex|NNEX|nnexe|NNEXE|nexo|NEXO|rotocol|ROTOCOL)\w*)")
 
 
@@ -417,21 +425,83 @@ def _is_toc(page: Page, spans: list[tuple[int, int]]) -> bool:
     return any(TOC_HEADINGS.match(page.text[s:e]) for s, e in spans[:4])
 
 
+class HyphenResolver:
+    """Decides, for each U+FFFE that pdfium leaves where a line ended on a hyphen, whether the
+    hyphen was a typesetter's division ("marchan-dises" -> "marchandises") or part of a compound
+    ("non-originating"): first from the document's own words, then by the rules in
+    data/hyphenation.yaml."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.words: set[str] = set()
+        self.compounds: set[str] = set()
+        for text in texts:
+            for w in _WORD.findall(text.replace(LINE_END_HYPHEN, " ")):
+                if "-" in w:
+                    self.compounds.add(w.lower())
+                else:
+                    self.words.add(w.lower())
+        self.prefixes = _hyphenation()["prefixes"]
+
+    def __call__(self, left: str, right: str) -> str:
+        """"-" to keep the hyphen between the halves `left` and `right`, "" to join them."""
+        if not left or not right or not right[0].isalpha():
+            return "-"
+        joined, compound = (left + right).lower(), f"{left}-{right}".lower()
+        if compound in self.compounds and joined not in self.words:
+            return "-"
+        if joined in self.words:
+            return ""
+        if right[0].isupper() or left.lower() in self.prefixes:
+            return "-"
+        if min(len(left), len(right)) >= 3 and left.lower() in self.words and right.lower() in self.words:
+            return "-"  # two words of the document ("fire-extinguishers"), not two fragments ("marchan", "dises")
+        return ""
+
+    def line(self, text: str, start: int, end: int, next_line: str = "") -> dict[int, str]:
+        """Replacements (page character index -> "-" or "") for the markers in text[start:end]."""
+        out: dict[int, str] = {}
+        pos = text.find(LINE_END_HYPHEN, start, end)
+        while pos >= 0:
+            left = re.search(r"[^\W\d_]*$", text[start:pos]).group(0)
+            after = text[pos + 1:end] if pos + 1 < end else next_line.lstrip()
+            right = re.match(r"[^\W_]*", after).group(0)
+            out[pos] = self(left, right)
+            pos = text.find(LINE_END_HYPHEN, pos + 1, end)
+        return out
+
+
+@lru_cache(maxsize=1)
+def _hyphenation() -> dict[str, Any]:
+    from pathlib import Path
+
+    import yaml
+
+    spec = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "hyphenation.yaml").read_text(encoding="utf-8"))
+    return {"prefixes": frozenset(p.lower() for p in spec["compound_prefixes"])}
+
+
 @dataclass
 class _Builder:
     parts: list[str] = field(default_factory=list)
     page_of: array = field(default_factory=lambda: array("H"))
     index_of: array = field(default_factory=lambda: array("i"))
+    dropped: list[int] = field(default_factory=list)  # pages that held U+FFFD
 
-    def add(self, text: str, page: int, start: int) -> None:
-        """Copy page text [start, start+len(text)) with its character indices, fixing ligatures."""
-        if not any(ch in LIGATURES or ch == "\x02" for ch in text):
+    def add(self, text: str, page: int, start: int, hyphens: dict[int, str] | None = None) -> None:
+        """Copy page text [start, start+len(text)) with its character indices, fixing ligatures,
+        dropping markers and resolving line-end hyphens (`hyphens`: page index -> replacement)."""
+        if not any(ch in LIGATURES or ch in DROPPED or ch == LINE_END_HYPHEN for ch in text):
             self.parts.append(text)
             self.page_of.extend([page] * len(text))
             self.index_of.extend(range(start, start + len(text)))
             return
         for i, ch in enumerate(text):
-            rep = LIGATURES.get(ch, "" if ch == "\x02" else ch)
+            if ch == "\ufffd":
+                self.dropped.append(page)
+            if ch == LINE_END_HYPHEN:
+                rep = (hyphens or {}).get(start + i, "-")
+            else:
+                rep = LIGATURES.get(ch, DROPPED.get(ch, ch))
             self.parts.append(rep)
             self.page_of.extend([page] * len(rep))
             self.index_of.extend([start + i] * len(rep))
@@ -449,6 +519,7 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
     skipped: dict[str, list[int]] = {"no_text_layer": [], "blank": [], "table_of_contents": [], "low_quality_text": [],
                                      "unreadable": []}
     b = _Builder()
+    hyphen = HyphenResolver([p.text for p in pages]) if any(LINE_END_HYPHEN in p.text for p in pages) else None
     footnotes: list[tuple[int, list[tuple[int, int]]]] = []
     in_toc = False
     for page, spans in zip(pages, line_spans):
@@ -471,17 +542,19 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
         if is_garbage([page.text[s:e] for s, e in kept]):
             skipped["low_quality_text"].append(page.number)  # analysed, but flagged
         footnotes += [(page.number, note) for note in notes]
-        for s, e in kept:
+        for j, (s, e) in enumerate(kept):
             line = page.text[s:e]
+            next_line = page.text[kept[j + 1][0]:kept[j + 1][1]] if j + 1 < len(kept) else ""
+            hyphens = hyphen.line(page.text, s, e, next_line) if hyphen else None
             m = SPACED_KEYWORD.match(line)
             if m:  # "A rticle 6" -> "Article 6": copy around the stray space
                 cut = s + m.start(3) - 1
-                b.add(page.text[s:cut], page.number, s)
-                b.add(page.text[cut + 1:e], page.number, cut + 1)
+                b.add(page.text[s:cut], page.number, s, hyphens)
+                b.add(page.text[cut + 1:e], page.number, cut + 1, hyphens)
             else:
-                b.add(line, page.number, s)
-            if line.endswith("\x02"):
-                continue  # soft hyphen at line end: the word goes on, no line break
+                b.add(line, page.number, s, hyphens)
+            if line.rstrip(" ").endswith(("\x02", "\u00ad", LINE_END_HYPHEN)):
+                continue  # a word divided at the line end goes on: no line break
             b.insert("\n")
         b.insert("\n")
     main_end = len(b.page_of)  # one entry per character of the text so far
@@ -494,11 +567,12 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
         for j, (s, e) in enumerate(lines):
             if j:
                 b.insert("\n")
-            b.add(page.text[s:e], page_no, s)
+            b.add(page.text[s:e], page_no, s, hyphen.line(page.text, s, e) if hyphen else None)
         note_spans.append((start, len(b.page_of), page_no))
     text = "".join(b.parts)
     layout = PdfLayout(page_of=b.page_of, index_of=b.index_of, pages=pages)
     layout.main_end, layout.footnotes = main_end, note_spans
+    skipped["unmapped_glyphs"] = sorted(set(b.dropped))
     return text, layout, skipped
 
 
@@ -602,6 +676,9 @@ class PdfBackend:
             warnings.append(f"pages without a text layer were not analysed (scans: {listed}); {hint}")
         if not text.strip():
             raise AnalyserError(path, "the PDF holds no text")
+        if skipped.get("unmapped_glyphs"):
+            warnings.append(f"characters without a Unicode mapping were dropped on pages {_ranges(skipped['unmapped_glyphs'])}: "
+                            "words there may be incomplete")
         if skipped["unreadable"]:
             warnings.append(f"damaged pages could not be read: {_ranges(skipped['unreadable'])}")
         if skipped["low_quality_text"]:
@@ -617,7 +694,7 @@ class PdfBackend:
                                 kind="footnote", page=page_no))
         return SourceDocument(
             path=path, sha256=sha256(data), format=self.format, blocks=blocks,
-            metadata={"pdf_engine": self.engine, "skipped_pages": {k: v for k, v in skipped.items() if v},
+            metadata={"pdf_engine": self.engine, "skipped_pages": {k: v for k, v in skipped.items() if v and k != "unmapped_glyphs"},
                       "ocr_pages": ocr_pages, "low_quality_pages": skipped["low_quality_text"], "warnings": warnings},
             pages=len(pages), layout=layout,
         )
