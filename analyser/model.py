@@ -59,6 +59,7 @@ class Evidence:
     text: str
     page: int | None = None
     boxes: list[list[float]] | None = None
+    page_label: str | None = None  # the page as printed ("27") when the PDF says or prints it
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Provision:
     candidates: list[Finding] = field(default_factory=list)  # below threshold: "worth a look"
     ocr: bool = False  # its text comes from OCR of a scanned page
     low_quality_text: bool = False  # it sits on a page whose text layer looks like bad OCR
+    page_labels: list[str | None] = field(default_factory=list)  # printed label of each of `pages`
 
     @property
     def heading_parts(self) -> list[str]:
@@ -119,6 +121,24 @@ class Document:
     provisions: list[Provision] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     layout: Any = field(default=None, repr=False)
+    # Printed page label per PDF page (index = page - 1): the PDF's own /PageLabels, else the
+    # numbers printed in its running headers or footers; None where neither gives one.
+    page_labels: list[str | None] = field(default_factory=list)
+
+    def page_label(self, page: int | None) -> str | None:
+        """The label printed on PDF page `page` (1-based), or None."""
+        if page and 0 < page <= len(self.page_labels):
+            return self.page_labels[page - 1]
+        return None
+
+    def cite_page(self, page: int | None) -> str:
+        """"p. 27 (PDF page 28)" where the printed page differs from the PDF position, else "p. 28"."""
+        if not page:
+            return ""
+        label = self.page_label(page)
+        if label and label != str(page):
+            return f"p. {label} (PDF page {page})"
+        return f"p. {page}"
 
 
 @dataclass
@@ -146,6 +166,7 @@ class Report:
                 "parties": doc.parties,
                 "language": doc.language,
                 "pages": doc.pages,
+                "page_labels": doc.page_labels,
                 "metadata": doc.metadata,
                 "warnings": doc.warnings,
             },
@@ -157,6 +178,7 @@ class Report:
                     "source_id": p.source_id,
                     "language": p.language,
                     "pages": p.pages,
+                    "page_labels": p.page_labels,
                     "ocr": p.ocr,
                     "low_quality_text": p.low_quality_text,
                     "start": p.start,

@@ -117,6 +117,7 @@ def _analyse(path, language_override, language_engine, pdf_engine, ocr, use_mode
         language.assign(doc, override=language_override, engine_name=language_engine)
         classify.classify(doc, classify.layers(use_model, rules=rules))
         locate_evidence(doc)
+        label_pages(doc)
     finally:
         if source.layout is not None:
             source.layout.close()  # every box is known now, or the analysis failed: free the PDF
@@ -145,6 +146,16 @@ def locate_evidence(doc: Document) -> None:
                                      page=page, boxes=doc.layout.boxes_for(start, end) or None)
                             for page, start, end in runs] or [e]
             f.evidence = located
+
+
+def label_pages(doc: Document) -> None:
+    """Give each located piece of evidence (findings and candidates) its printed page label."""
+    if not doc.page_labels:
+        return
+    for p in doc.provisions:
+        for f in p.findings + p.candidates:
+            for e in f.evidence:
+                e.page_label = doc.page_label(e.page)
 
 
 def _page_runs(page_of, start: int, end: int) -> list[tuple[int, int, int]]:

@@ -194,7 +194,7 @@ def _title_lines(text: str, pos: int, title: str) -> tuple[list[str], int]:
         open_end = bool(re.search(r"[,\-–]$", title)) or bool(g.continuation.search(title))
         lower = line[:1].islower() and not after.islower()
         capitals = bool(letters) and letters.isupper() and title_letters.isupper()
-        tail = (len(line.split()) <= g.title_tail_words and _title_case(line) and _title_case(title)
+        tail = (len(line.split()) <= g.title_tail_words and _title_case(line)
                 and not after.islower() and not _SENTENCE_END.search(line))
         if not (open_end or lower or capitals or tail) or _SENTENCE_END.search(line):
             break
@@ -343,8 +343,12 @@ def build(source: SourceDocument) -> Document:
     if source.layout is not None:
         ocr_pages = set(meta.get("ocr_pages", []))
         low_quality = set(meta.get("low_quality_pages", []))
+        labels = list(getattr(source.layout, "page_labels", []) or [])
+        if getattr(source.layout, "page_labels_from", None):
+            meta["page_labels_from"] = source.layout.page_labels_from
         for p in b.provisions:
             p.pages = source.layout.pages_for(p.start, p.end)
+            p.page_labels = [labels[n - 1] if 0 < n <= len(labels) else None for n in p.pages] if labels else []
             p.ocr = bool(ocr_pages.intersection(p.pages))
             p.low_quality_text = bool(low_quality.intersection(p.pages))
     return Document(
@@ -359,6 +363,7 @@ def build(source: SourceDocument) -> Document:
         provisions=b.provisions,
         warnings=list(warnings),
         layout=source.layout,
+        page_labels=list(getattr(source.layout, "page_labels", []) or []) if source.layout is not None else [],
     )
 
 

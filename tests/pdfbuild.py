@@ -3,6 +3,7 @@ words divided at line ends as typesetters do, page labels, and gazette issues (a
 followed by the treaty it ratifies, in two columns)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -115,3 +116,72 @@ def _build_interleaved(path: Path, blocks: list[str], header: str | None) -> Pat
         page += 1
     c.save()
     return path
+
+
+# --- a French official journal: a ratification law, then the treaty it ratifies ---------------
+
+_LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "œ": "oe", "Œ": "OE"})
+
+
+def latin1(text: str) -> str:
+    """What Helvetica can draw: typographic quotes and dashes as ASCII, the rest kept."""
+    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+
+def dutch_bit_french(md: Path) -> tuple[str, str, list[tuple[str, str, str]]]:
+    """(title, preamble, [(number, title, body)]) of the French half of a Netherlands BIT as the
+    Dutch treaty database mirror prints it (statengeneraal/laws-markdown): "####Accord ...", the
+    preamble, then "### Article  N" with an optional "####Title" line."""
+    text = md.read_text(encoding="utf-8")
+    start = text.index("####Accord")
+    end = text.find("\n##Verdrag", start)
+    french = text[start:end if end > 0 else None]
+    title, rest = french[4:].split("\n", 1)
+    parts = re.split(r"\n### Article\s+(\d+)\s*\n", rest)
+    preamble = " ".join(parts[0].split())
+    articles = []
+    for num, body in zip(parts[1::2], parts[2::2]):
+        body = body.strip()
+        art_title = ""
+        if body.startswith("####"):
+            art_title, body = (body[4:].split("\n", 1) + [""])[:2]
+        body = re.split(r"\n\s*EN FOI DE QUOI|\n##", body)[0]
+        paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n(?=\d+\.)", body) if p.strip()]
+        articles.append((num, art_title.strip(), "\n".join(paras)))
+    return " ".join(title.split()), preamble, articles
+
+
+# The law's wording follows the usual form of a ratification law; the treaty text is real.
+LAW = [
+    "LOIS",
+    "LOI autorisant le Président de la République à ratifier l'Accord sur l'encouragement et la "
+    "protection réciproque des investissements entre le Royaume des Pays-Bas et la République du Burundi",
+    "L'Assemblée nationale a adopté, en sa séance du 12 mars 2009,",
+    "Le Président de la République promulgue la loi dont la teneur suit :",
+    "Article unique. - Le Président de la République est autorisé à ratifier l'Accord sur "
+    "l'encouragement et la protection réciproque des investissements entre le Royaume des Pays-Bas "
+    "et la République du Burundi, signé à Bujumbura le 24 mai 2007.",
+    "La présente loi sera exécutée comme loi de l'Etat.",
+]
+
+
+def gazette_blocks(treaty_md: Path, protocol_md: Path, wrap_titles: dict[str, str] | None = None) -> list[str]:
+    """Blocks of a gazette issue: the ratification law, the treaty (title in capitals, PRÉAMBULE
+    heading, recitals, titled articles) from `treaty_md`, then a protocol titled in capitals whose
+    articles are those of `protocol_md` (untitled). `wrap_titles` maps an article number to the
+    point where its title runs onto a second line, as a narrow column prints it."""
+    title, preamble, articles = dutch_bit_french(treaty_md)
+    recitals = re.split(r"\s(?=Désireux |Reconnaissant |Etant unanimes |Sont convenus )", preamble)
+    blocks = [latin1(b) for b in LAW]
+    blocks += [latin1(title.upper()), "PRÉAMBULE"] + [latin1(r) for r in recitals]
+    for num, art_title, body in articles:
+        heading = f"Article {num} {art_title}".strip()
+        cut = (wrap_titles or {}).get(num)
+        if cut and cut in heading:
+            heading = heading.replace(f" {cut}", f"\n{cut}", 1)
+        blocks += [latin1(heading), latin1(body)]
+    _, _, protocol_articles = dutch_bit_french(protocol_md)
+    blocks.append("PROTOCOLE SUR L'ENCOURAGEMENT ET LA PROTECTION DES INVESTISSEMENTS")
+    for num, _, body in protocol_articles[:3]:
+        blocks += [f"Article {num}", latin1(body)]
+    return blocks

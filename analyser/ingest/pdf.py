@@ -46,7 +46,7 @@ HEADER_LINES = 2  # lines at the top and at the bottom of a page that may be run
 HEADER_MIN_SHARE = 0.3  # a running header repeats on at least this share of pages (and 2 pages)
 TOC_HEADINGS = re.compile(r"^\s*(table of contents|contents|table des mati[eè]res|sommaire|[íi]ndice( general)?|contenido)\s*$", re.I)
 PAGE_NUMBER = re.compile(
-    r"^\W*(?:page|p\.|página|pagina)?\s*(?:[0-9]{1,4}|[ivxlcdm]{1,7}|[0-9]{1,2}\s*[-–]\s*[0-9]{1,4})"
+    r"^\W*(?:page|p\.|página|pagina)?\s*(?:[0-9]{1,4}|[ivxlcdm]{1,7}|[0-9]{1,2}[A-Z]?\s*[-–]\s*[0-9]{1,4})"
     r"(?:\s*(?:/|of|sur|de)\s*[0-9]{1,4})?\W*$", re.I)
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 # Markers that never reach the document text: pdfium's older soft line-end hyphen (U+0002), the
@@ -56,6 +56,7 @@ LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", 
 DROPPED = {"\x02": "", "\u00ad": "", "\ufffd": ""}
 LINE_END_HYPHEN = "\ufffe"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_DIVIDED = re.compile(r"[\w-]*\ufffe[\w-]*")
 SPACED_KEYWORD = re.compile(r"^([ \t]*)([A-ZÁÉÍÓÚ]) ((?:rticle|RTICLE|rtículo|RTÍCULO|hapter|HAPTER|hapitre|HAPITRE|apítulo|APÍTULO|nnex|NNEX|nnexe|NNEXE|nexo|NEXO|rotocol|ROTOCOL)\w*)")
 
 
@@ -69,6 +70,7 @@ class Page:
     has_images: bool = False
     font_size: Callable[[int], float] | None = None
     unreadable: bool = False
+    label: str | None = None  # the PDF's own page label (/PageLabels), when it defines one
 
 
 @dataclass
@@ -81,6 +83,8 @@ class PdfLayout:
     handle: Any = field(default=None, repr=False)  # the engine's open document, for box look-ups
     main_end: int = 0  # the body text ends here; footnotes follow
     footnotes: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, page)
+    page_labels: list[str | None] = field(default_factory=list)  # printed page label per PDF page
+    page_labels_from: str | None = None  # "pdf" (the catalogue's /PageLabels) or "printed" (headers/footers)
 
     def close(self) -> None:
         """Release the engine's pages and documents once no more boxes are needed."""
@@ -288,10 +292,12 @@ def _pdfium_read(pdf: Any, opened: list[Any], only: set[int] | None) -> list[Pag
         def pdf_font_size(idx: int, _tp=textpage) -> float:
             return float(raw.FPDFText_GetFontSize(_tp.raw, idx))
 
+        label = pdf.get_page_label(i) or None
         width = page.get_size()[0]
         gutter = find_gutter([textpage.get_rect(j) for j in range(textpage.count_rects())], width) if text.strip() else None
         text, char_box, font_size = _in_column_order(text, pdf_box, pdf_font_size, gutter)
-        pages.append(Page(number=i + 1, text=text, char_box=char_box, has_images=has_images, font_size=font_size))
+        pages.append(Page(number=i + 1, text=text, char_box=char_box, has_images=has_images, font_size=font_size,
+                          label=label))
     return pages
 
 
@@ -312,6 +318,7 @@ def pdfplumber_pages(data: bytes, path: str, only: set[int] | None = None) -> tu
         raise AnalyserError(path, f"corrupt or truncated PDF ({type(exc).__name__})") from None
     pages = []
     with pdf:  # closed even when a page fails to read
+        labels = _pdfminer_labels(pdf, n)
         for i in range(n):
             if only is not None and i + 1 not in only:
                 pages.append(_skipped(i + 1))
@@ -339,9 +346,21 @@ def pdfplumber_pages(data: bytes, path: str, only: set[int] | None = None) -> tu
             word_boxes = [(w["x0"], height - w["bottom"], w["x1"], height - w["top"]) for w in words]
             gutter = find_gutter(word_boxes, float(page.width))
             text, char_box, font_size = _in_column_order(text, boxes.__getitem__, sizes.__getitem__, gutter)
-            pages.append(Page(number=i + 1, text=text, char_box=char_box, has_images=has_images, font_size=font_size))
+            pages.append(Page(number=i + 1, text=text, char_box=char_box, has_images=has_images, font_size=font_size,
+                              label=labels[i]))
             page.close()  # pdfplumber keeps every parsed page in memory otherwise
     return pages, None
+
+
+def _pdfminer_labels(pdf: Any, n: int) -> list[str | None]:
+    """The catalogue's page labels through pdfminer (an endless generator: cut at the page count)."""
+    from itertools import islice
+
+    try:
+        labels = [str(label) or None for label in islice(pdf.doc.get_page_labels(), n)]
+    except Exception:  # no /PageLabels, or a malformed one: the printed numbers are used instead
+        return [None] * n
+    return labels + [None] * (n - len(labels))
 
 
 ENGINES = {"pdfium": pdfium_pages, "pdfplumber": pdfplumber_pages}
@@ -356,7 +375,18 @@ def _lines(text: str) -> list[tuple[int, int]]:
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    out = []
+    for s, e in spans:
+        # pdfium glues the line after a line-end hyphen to it, even when that line is the page's
+        # footer ("Contract\ufffe27"): the word goes on elsewhere, the footer is a line of its own.
+        base = s
+        for m in re.finditer(LINE_END_HYPHEN, text[base:e]):
+            cut = base + m.end()
+            if cut < e and not text[cut].isalpha():
+                out.append((s, cut))
+                s = cut
+        out.append((s, e))
+    return [(s, e) for s, e in out if text[s:e].strip()]
 
 
 def _key(line: str) -> str:
@@ -435,7 +465,7 @@ class HyphenResolver:
         self.words: set[str] = set()
         self.compounds: set[str] = set()
         for text in texts:
-            for w in _WORD.findall(text.replace(LINE_END_HYPHEN, " ")):
+            for w in _WORD.findall(_DIVIDED.sub(" ", text)):  # the divided words themselves are not evidence
                 if "-" in w:
                     self.compounds.add(w.lower())
                 else:
@@ -521,6 +551,8 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
     b = _Builder()
     hyphen = HyphenResolver([p.text for p in pages]) if any(LINE_END_HYPHEN in p.text for p in pages) else None
     footnotes: list[tuple[int, list[tuple[int, int]]]] = []
+    body: list[tuple[Page, list[tuple[int, int]]]] = []  # pages analysed and their body lines
+    printed: dict[int, str] = {}  # page number -> the page number printed in its header or footer
     in_toc = False
     for page, spans in zip(pages, line_spans):
         if page.unreadable:
@@ -530,21 +562,33 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
         if non_space < MIN_TEXT_CHARS:
             skipped["no_text_layer" if page.has_images else "blank"].append(page.number)
             continue
+        edge = set(spans[:HEADER_LINES] + spans[-HEADER_LINES:])
+        kept = []
+        for s, e in spans:
+            line = page.text[s:e]
+            if (s, e) in edge and PAGE_NUMBER.match(line):
+                printed.setdefault(page.number, line)
+            elif not ((s, e) in edge and _key(line) in running):
+                kept.append((s, e))
         if _is_toc(page, spans) or (in_toc and _looks_like_toc_continuation(page, spans)):
             skipped["table_of_contents"].append(page.number)
             in_toc = True
             continue
         in_toc = False
-        edge = set(spans[:HEADER_LINES] + spans[-HEADER_LINES:])
-        kept = [(s, e) for s, e in spans
-                if not ((s, e) in edge and (_key(page.text[s:e]) in running or PAGE_NUMBER.match(page.text[s:e])))]
         kept, notes = split_footnotes(page, kept)
         if is_garbage([page.text[s:e] for s, e in kept]):
             skipped["low_quality_text"].append(page.number)  # analysed, but flagged
         footnotes += [(page.number, note) for note in notes]
+        body.append((page, kept))
+    for k, (page, kept) in enumerate(body):
+        following = ""  # the next page's first line: a word divided at the page's end goes on there
+        if k + 1 < len(body) and body[k + 1][1]:
+            first = body[k + 1][1][0]
+            following = body[k + 1][0].text[first[0]:first[1]]
+        divided = False
         for j, (s, e) in enumerate(kept):
             line = page.text[s:e]
-            next_line = page.text[kept[j + 1][0]:kept[j + 1][1]] if j + 1 < len(kept) else ""
+            next_line = page.text[kept[j + 1][0]:kept[j + 1][1]] if j + 1 < len(kept) else following
             hyphens = hyphen.line(page.text, s, e, next_line) if hyphen else None
             m = SPACED_KEYWORD.match(line)
             if m:  # "A rticle 6" -> "Article 6": copy around the stray space
@@ -553,10 +597,11 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
                 b.add(page.text[cut + 1:e], page.number, cut + 1, hyphens)
             else:
                 b.add(line, page.number, s, hyphens)
-            if line.rstrip(" ").endswith(("\x02", "\u00ad", LINE_END_HYPHEN)):
-                continue  # a word divided at the line end goes on: no line break
+            divided = line.rstrip(" ").endswith(("\x02", "\u00ad", LINE_END_HYPHEN))
+            if not divided:  # a word divided at the line end goes on: no line break
+                b.insert("\n")
+        if not divided:
             b.insert("\n")
-        b.insert("\n")
     main_end = len(b.page_of)  # one entry per character of the text so far
     # Footnotes follow the body as their own blocks, separated as the structure stage joins blocks.
     note_spans: list[tuple[int, int, int]] = []
@@ -572,8 +617,52 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
     text = "".join(b.parts)
     layout = PdfLayout(page_of=b.page_of, index_of=b.index_of, pages=pages)
     layout.main_end, layout.footnotes = main_end, note_spans
+    layout.page_labels, layout.page_labels_from = page_labels(pages, printed)
     skipped["unmapped_glyphs"] = sorted(set(b.dropped))
     return text, layout, skipped
+
+
+_PRINTED = re.compile(r"^(?P<prefix>(?:[0-9]{1,2}[A-Z]?\s*[-–]\s*)?)(?P<value>[0-9]{1,4})$")
+
+
+def _printed_value(line: str) -> tuple[str, int] | None:
+    """The page number a header or footer line prints, as (prefix, value): "27", "- 27 -" and
+    "Page 27 of 80" give ("", 27); a chapter-page number "3A-47" gives ("3A-", 47)."""
+    core = re.sub(r"(?i)^\W*(?:page|p\.|página|pagina)\s*", "", line.strip())
+    core = re.sub(r"(?i)\s*(?:/|of|sur|de)\s*[0-9]{1,4}\W*$", "", core).strip(" -–—·.()[]")
+    m = _PRINTED.match(core)
+    return (re.sub(r"\s", "", m.group("prefix")), int(m.group("value"))) if m else None
+
+
+def page_labels(pages: list[Page], printed: dict[int, str]) -> tuple[list[str | None], str | None]:
+    """The label a reader cites for each PDF page, and where it comes from.
+
+    The PDF's own page labels win, unless they merely count the pages from 1 (what many
+    exporters write by default). Otherwise the page numbers printed in the running headers or
+    footers: a printed number is trusted when a page one or two away prints the number that
+    follows from it (same prefix, same offset), so a stray "5" at the foot of a page is not a page
+    number; pages between two trusted pages of the same run (a full-page table without a footer)
+    get the number that falls to them. Numbering may restart (each protocol from 1, each chapter
+    "3-1"). None: no label for that page.
+    """
+    n = len(pages)
+    own = [p.label for p in pages]
+    if any(own) and own != [str(i + 1) for i in range(n)]:
+        return own, "pdf"
+    values = {no: v for no, line in printed.items() if (v := _printed_value(line)) is not None}
+    runs = {no: (prefix, value - no) for no, (prefix, value) in values.items()}
+    trusted = sorted(no for no, run in runs.items() if any(runs.get(no + d) == run for d in (-2, -1, 1, 2)))
+    if not trusted:
+        return [None] * n, None
+    labels: list[str | None] = [None] * n
+    for no in trusted:
+        labels[no - 1] = f"{values[no][0]}{values[no][1]}"
+    for a, b in zip(trusted, trusted[1:]):
+        if runs[a] == runs[b]:
+            prefix, offset = runs[a]
+            for no in range(a + 1, b):
+                labels[no - 1] = f"{prefix}{no + offset}"
+    return labels, "printed"
 
 
 def _looks_like_toc_continuation(page: Page, spans: list[tuple[int, int]]) -> bool:

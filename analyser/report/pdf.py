@@ -47,7 +47,8 @@ def to_pdf(report: Report, original: bytes | None = None) -> bytes:
                     max(b[2] for b in evidence.boxes), max(b[3] for b in evidence.boxes))
             annotation = Highlight(rect=rect, quad_points=ArrayObject(FloatObject(q) for q in quads),
                                    highlight_color=LABEL_COLOURS.get(finding.label, "ffff00"), printing=True)
-            annotation[NameObject("/Contents")] = TextStringObject(f"{note}\nevidence: {evidence.text}")
+            annotation[NameObject("/Contents")] = TextStringObject(
+                f"{note}, {doc.cite_page(evidence.page)}\nevidence: {evidence.text}")
             annotation[NameObject("/T")] = TextStringObject("culture screening")
             writer.add_annotation(page_number=evidence.page - 1, annotation=annotation)
     out = io.BytesIO()
