@@ -204,9 +204,11 @@ def _title_lines(text: str, pos: int, title: str) -> tuple[list[str], int]:
     return out, pos
 
 
-def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
-    """(line start, body start, kind, label) for every heading line in a plain text, in order.
-    Kind "preamble" marks a preamble heading (handled by the caller)."""
+def _find_headings(text: str) -> list[tuple[int, int, str, str, bool]]:
+    """(line start, body start, kind, label, titled) for every heading line in a plain text, in
+    order. Kind "preamble" marks a preamble heading (handled by the caller); `titled` marks a
+    protocol or annex named by its title in capitals (an instrument of its own, which holds parts
+    and chapters)."""
     g = grammar()
     found = []
     for m in g.heading.finditer(text):
@@ -241,7 +243,7 @@ def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
                 if not re.search(r"[.;,:]$", title) and title[:1].isupper() \
                         and not after.islower() and not _is_heading_line(title):
                     label = " ".join([label, title, *more])  # the title stays in the body too
-        found.append((m.start(), body_start, kind, label))
+        found.append((m.start(), body_start, kind, label, False))
     titled: set[int] = set()
     for m in g.titled.finditer(text):
         line = m.group(0).strip()
@@ -253,9 +255,9 @@ def _find_headings(text: str) -> list[tuple[int, int, str, str]]:
             continue
         more, end = _title_lines(text, m.end(), line)
         titled.add(m.start())
-        found.append((m.start(), end, g.kinds[m.group("kw").lower()], " ".join([" ".join(line.split()), *more])))
+        found.append((m.start(), end, g.kinds[m.group("kw").lower()], " ".join([" ".join(line.split()), *more]), True))
     for m in g.preamble.finditer(text):
-        found.append((m.start(), m.end(), "preamble", m.group("kw").strip().capitalize()))
+        found.append((m.start(), m.end(), "preamble", m.group("kw").strip().capitalize(), False))
     found.sort()
     # The document's own title (a titled protocol) and its preamble heading, before any other
     # heading, stay part of the opening text.
@@ -284,17 +286,18 @@ def _structure_plain(block: Block, base: int, b: _Builder) -> None:
     text = block.text
     headings = _find_headings(text)
     # A preamble heading after other headings takes the title lines in capitals above it.
-    for i, (line_start, body_start, kind, label) in enumerate(headings):
+    for i, (line_start, body_start, kind, label, titled) in enumerate(headings):
         if kind == "preamble" and i:
             floor = headings[i - 1][1]
             start = _title_block_start(text, line_start, floor)
-            headings[i] = (start, start, kind, label)
+            headings[i] = (start, start, kind, label, titled)
     # Text before the first heading: title and preamble.
     first = headings[0][0] if headings else len(text)
     if text[:first].strip():
         b.add_preamble(block.heading + ["Preamble"], text[:first], base, block.source_id, block.page)
     stack: list[tuple[int, str]] = []  # (level, label)
-    for i, (line_start, body_start, kind, label) in enumerate(headings):
+    instrument = False  # the open level-0 heading is a titled protocol: parts and chapters nest in it
+    for i, (line_start, body_start, kind, label, titled) in enumerate(headings):
         end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
         if kind == "preamble":
             # A new preamble: a protocol's own (under it), else the next instrument's; it closes
@@ -307,8 +310,10 @@ def _structure_plain(block: Block, base: int, b: _Builder) -> None:
         level = g.levels[kind]
         while stack and stack[-1][0] >= level:
             stack.pop()
-        if level == 0 or (level <= g.levels["chapter"] and any(lv == 0 for lv, _ in stack)):
+        if level == 0 or (level <= g.levels["chapter"] and any(lv == 0 for lv, _ in stack) and not instrument):
             stack.clear()  # annexes hold sections and articles; a new part or chapter ends them
+        if level == 0:
+            instrument = titled and kind == "protocol"
         stack.append((level, label))
         body = text[body_start:end]
         path = block.heading + [lbl for _, lbl in stack]
