@@ -1,15 +1,18 @@
 """PDF backend: text with pages and boxes, cleaned of the layout that real treaty PDFs carry.
 
 Engines (one interface, `engine=`):
-- `pdfium` (default): pypdfium2's text layer, ~600+ pages/s; pdfium marks soft line-end hyphens
-  with U+0002, which joins words cleanly. Boxes come from pdfium's per-character boxes.
+- `pdfium` (default): pypdfium2's text layer, ~600+ pages/s; pdfium marks a hyphen that ends a
+  line with U+FFFE (U+0002 in older builds) and glues the next line to it; the clean-up decides
+  whether the hyphen divided a word or belongs to a compound (`HyphenResolver`). Boxes come from
+  pdfium's per-character boxes.
 - `pdfplumber`: pdfminer's layout analysis with `use_text_flow`; much slower, kept selectable
   for PDFs whose content stream order is poor. Each page is closed after use (memory).
 
 Clean-up, engine-independent: running headers and footers (lines repeated at the top or bottom
 of many pages, found by repetition, not by fixed strings) and page numbers are dropped; tables of
 contents are skipped; ligatures and letter-spaced headings ("A rticle 6") are normalised;
-pages without a text layer are reported by number.
+pages without a text layer are reported by number. The page numbers dropped from the headers and
+footers (or the PDF's own page labels) give each page its printed label (`page_labels`).
 
 Coordinates: PDF user space in points, origin at the page's bottom-left corner, y upwards;
 a box is [x0, y0, x1, y1]. Page numbers are 1-based as a viewer shows them.
