@@ -263,6 +263,13 @@ def _find_headings(text: str) -> list[tuple[int, int, str, str, bool]]:
     # heading, stay part of the opening text.
     while found and (found[0][2] == "preamble" or found[0][0] in titled):
         found.pop(0)
+    # Headings before the first preamble heading with no article among them are a listing of the
+    # contents in the front matter ("Chapter 11. Investment", "Annex 4. Schedules of ..."): the
+    # opening text, not provisions; the preamble then opens the document as usual. (A
+    # ratification law before a treaty has its "Article unique".)
+    first = next((i for i, h in enumerate(found) if h[2] == "preamble"), None)
+    if first and all(h[2] != "article" for h in found[:first]):
+        found = found[first + 1:]
     return found
 
 

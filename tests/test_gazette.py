@@ -188,3 +188,20 @@ def test_afcfta_evidence_cites_the_printed_page_in_json_csv_and_pdf():
     assert next(r for r in rows if r["provision_id"] == provision.id)["page_labels"] == " ".join(row["page_labels"])
     notes = [str(a.get_object().get("/Contents")) for a in PdfReader(io.BytesIO(render(report, "pdf"))).pages[27]["/Annots"]]
     assert any("p. 27 (PDF page 28)" in n for n in notes)
+
+
+def test_a_contents_listing_before_the_preamble_is_front_matter():
+    """AANZFTA lists its chapters and annexes before PREAMBLE: they are not provisions, and the
+    preamble is not folded into the last listed annex."""
+    path = SHARED / "pdf" / "aanzfta-agreement-en.pdf"
+    if not path.exists():
+        pytest.skip("the shared corpus is not available")
+    source = ingest.load(path)
+    doc = build(source)
+    source.layout.close()
+    opening = [p for p in doc.provisions if p.heading.startswith("Preamble > Recital")]
+    assert len({p.heading for p in opening}) == len(opening)  # one preamble, no duplicate recital
+    assert any("REINFORCING the longstanding ties" in p.text for p in opening)
+    assert not any(p.heading.startswith("Annex 4") and "REINFORCING" in p.text for p in doc.provisions)
+    assert doc.provisions[len(opening)].heading.startswith("Chapter 1 ESTABLISHMENT OF FREE TRADE AREA, OBJECTIVES AND "
+                                                           "GENERAL DEFINITIONS")
