@@ -307,10 +307,11 @@ def _structure_plain(block: Block, base: int, b: _Builder) -> None:
     for i, (line_start, body_start, kind, label, titled) in enumerate(headings):
         end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
         if kind == "preamble":
-            # A new preamble: a protocol's own (under it), else the next instrument's; it closes
-            # everything else.
-            stack = [(lv, lbl) for lv, lbl in stack if lv == g.levels["protocol"] and stack[-1] == (lv, lbl)
-                     and headings[i - 1][2] == "protocol"]
+            # A new preamble: the protocol's own when it follows the protocol's heading, else the
+            # next instrument's; it closes everything else.
+            own = i > 0 and headings[i - 1][2] == "protocol" and bool(stack) and stack[-1][0] == 0
+            stack = stack[-1:] if own else []
+            instrument = instrument and own
             path = block.heading + [lbl for _, lbl in stack] + [label]
             b.add_preamble(path, text[body_start:end], base + body_start, block.source_id, block.page)
             continue
