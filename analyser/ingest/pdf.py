@@ -19,6 +19,7 @@ a box is [x0, y0, x1, y1]. Page numbers are 1-based as a viewer shows them.
 """
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
@@ -123,6 +124,7 @@ class PdfLayout:
 
 COLUMN_MIN_SHARE = 0.3  # each column holds at least this share of the page's text segments
 COLUMN_MAX_SPANNING = 0.15  # at most this share of segments may cross the gutter (titles)
+MAX_PAGE_WIDTH = 14_400.0  # points (200 in, the PDF 1.7 limit without UserUnit): wider is not a page of prose
 
 
 GUTTER_MIN_GAP = 10.0  # points of white space between the columns on (nearly) every row
@@ -134,21 +136,34 @@ def find_gutter(segments: list[tuple[float, float, float, float]], width: float)
 
     `segments` are boxes of text runs (pdfium's text rectangles, or words). Rows are grouped by
     height; on a two-column page nearly every row has a wide gap at the same x near the middle,
-    few rows cross it, and each side's rows fill their column as running text does.
+    few rows cross it, and each side's rows fill their column as running text does. A page wider
+    than any real one, or with no finite width, is read as one column: the search is bounded by
+    the width, and a 1e9-point MediaBox must not make it endless. Boxes without finite
+    coordinates are left out.
     """
+    if not (0 < width <= MAX_PAGE_WIDTH):  # also false for NaN
+        return None
+    import numpy as np  # here, not at import: the cold path (`analyser --version`) stays light
+
+    segments = [sg for sg in segments if all(map(math.isfinite, sg))]
     if len(segments) < 8:
         return None
     rows: dict[int, list[tuple[float, float, float, float]]] = {}
     for seg in segments:
         rows.setdefault(int((seg[1] + seg[3]) / 2 // 4), []).append(seg)
     mid = width / 2
-    best = None
-    for x in [mid + d for d in range(-int(width * 0.1), int(width * 0.1) + 1, 4)]:
-        crossing = sum(1 for r in rows.values() if any(sg[0] < x < sg[2] for sg in r))
-        if crossing <= COLUMN_MAX_SPANNING * len(rows) and (best is None or crossing < best[1]):
-            best = (x, crossing)
-    if best is None:
+    candidates = mid + np.arange(-int(width * 0.1), int(width * 0.1) + 1, 4, dtype=np.float64)
+    # rows crossing each candidate x, all candidates at once: (segments x candidates), then any() per row
+    order = [sg for r in rows.values() for sg in r]
+    starts = np.cumsum([0] + [len(r) for r in rows.values()])[:-1]
+    boxes = np.asarray(order, dtype=np.float64)
+    inside = (boxes[:, :1] < candidates) & (candidates < boxes[:, 2:3])
+    crossing = np.logical_or.reduceat(inside, starts, axis=0).sum(axis=0)
+    allowed = crossing <= COLUMN_MAX_SPANNING * len(rows)
+    if not allowed.any():
         return None
+    best_index = int(np.flatnonzero(crossing == crossing[allowed].min())[0])
+    best = (float(candidates[best_index]), int(crossing[best_index]))
     gutter = best[0]
     both, gaps = 0, 0
     left_rows, right_rows = [], []
