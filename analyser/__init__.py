@@ -8,8 +8,21 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING
+
 from analyser.errors import AnalyserError  # noqa: E402
 from analyser.model import Report  # noqa: E402
-from analyser.pipeline import analyse  # noqa: E402
+
+if TYPE_CHECKING:
+    from analyser.pipeline import analyse
 
 __all__ = ["analyse", "AnalyserError", "Report", "__version__"]
+
+
+def __getattr__(name: str):
+    """`analyse` is imported on first use, so `analyser --version` and `--help` stay light."""
+    if name == "analyse":
+        from analyser.pipeline import analyse
+
+        return analyse
+    raise AttributeError(f"module 'analyser' has no attribute {name!r}")

@@ -9,7 +9,6 @@ from pathlib import Path
 import logging
 import time
 
-from analyser import checks, classify, ingest, language, structure
 from analyser.errors import PROCESS_DIED, AnalyserError, reason_of
 from analyser.model import Document, Evidence, Report
 
@@ -106,7 +105,8 @@ log = logging.getLogger("analyser")
 
 
 def _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model, rules) -> Report:
-    from analyser import __version__
+    # the stages are imported here, not with the module: the CLI reads DOCUMENT_TIMEOUT_S without them
+    from analyser import __version__, checks, classify, ingest, language, structure
 
     start = time.perf_counter()
     source = ingest.load(path, pdf_engine=pdf_engine, ocr=ocr)

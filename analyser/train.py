@@ -116,7 +116,7 @@ def folded_text(text: str, language: str) -> str:
 
 def fit(articles: list[Article], epochs: int = EPOCHS, features: Features = folded_text):
     """A seeded textcat_multilabel bag-of-words model on the provisions of these articles."""
-    import spacy
+    from analyser.classify.spacy_import import spacy
     from spacy.training import Example
     from spacy.util import fix_random_seed, minibatch
 

@@ -75,7 +75,7 @@ class LearnedLayer:
 
 class ModelClassifier(LearnedLayer):
     def __init__(self, model_dir: Path = MODEL_DIR) -> None:
-        import spacy
+        from analyser.classify.spacy_import import spacy
 
         super().__init__(model_dir, "run `analyser train`, or analyse with --no-model")
         self.nlp = spacy.load(model_dir / "pipeline")

@@ -17,8 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import spacy
 import yaml
+
+from analyser.classify.spacy_import import spacy  # isort: skip  (first: spaCy without its CLI and torch)
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import compile_prefix_regex
