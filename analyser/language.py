@@ -41,9 +41,7 @@ class Py3LangidEngine:
     name = "py3langid"
 
     def __init__(self) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        self._all = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._all = _py3langid_model()
 
     def detect(self, text: str) -> tuple[str, float]:
         lang, prob = self._all.classify(text)
@@ -52,6 +50,52 @@ class Py3LangidEngine:
     def detect_supported(self, text: str, default: str = "und") -> str:
         # the best-ranked of SUPPORTED: what a model restricted to them answers, without loading a second one
         return next(lang for lang, _ in self._all.rank(text) if lang in SUPPORTED)
+
+
+def _py3langid_model():
+    """py3langid's model. Its file is LZMA-compressed: decompressing it took 1-4 s of every run
+    (more than detecting the language of a 500-page agreement), so the arrays are kept
+    uncompressed in the user's cache folder, keyed by the model file's hash, and mapped from
+    there (batch workers share the pages). The same arrays either way, so the same answers."""
+    from array import array
+
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    from analyser import cache
+
+    model_path = MODEL_DIR / MODEL_FILE
+
+    def build(folder) -> None:
+        from py3langid.modelio import load_model
+
+        ptc, pc, classes, nextmove, row, output = load_model(model_path)
+        np.save(folder / "ptc.npy", np.asarray(ptc))
+        np.save(folder / "pc.npy", np.asarray(pc))
+        np.save(folder / "classes.npy", np.array(classes))
+        for name, values in (("nextmove", nextmove), ("row", row)):  # stdlib arrays, read back with one copy
+            with open(folder / f"{name}.{values.typecode}", "wb") as fh:
+                values.tofile(fh)
+        np.save(folder / "output.npy", np.asarray(output, dtype=np.int64))
+
+    try:
+        folder = cache.entry(f"py3langid-{cache.file_key(model_path)}", build)
+    except OSError:
+        folder = None
+    if folder is None:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+    def stdlib_array(name: str) -> array:
+        path = next(folder.glob(f"{name}.*"))
+        out = array(path.suffix[1:])
+        with open(path, "rb") as fh:
+            out.fromfile(fh, path.stat().st_size // out.itemsize)
+        return out
+
+    return LanguageIdentifier(np.load(folder / "ptc.npy", mmap_mode="r"), np.load(folder / "pc.npy"),
+                              np.load(folder / "classes.npy").tolist(), stdlib_array("nextmove"),
+                              np.load(folder / "output.npy").tolist(), norm_probs=True,
+                              tk_row=stdlib_array("row"))
 
 
 class LangdetectEngine:
