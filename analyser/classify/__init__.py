@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from analyser.classify.calibration import default_calibration
+from analyser.classify.pieces import in_pieces
 from analyser.classify.rules import default_classifier, load_spec, merge
 from analyser.language import SUPPORTED
 from analyser.model import Document, Evidence, Finding, Provision
@@ -62,8 +63,8 @@ def classify(doc: Document, layers: list[Classifier] | None = None) -> Document:
             continue
         by_rules: list[Finding] = []
         by_model: list[Finding] = []
-        for layer in layers:
-            (by_rules if layer.name == "rules" else by_model).extend(layer.classify(provision))
+        for layer in layers:  # a provision over spaCy's limit is classified in pieces
+            (by_rules if layer.name == "rules" else by_model).extend(in_pieces(layer.classify, provision))
         if not with_rules:
             provision.findings = merge(by_model)
             continue
