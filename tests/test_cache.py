@@ -1,0 +1,51 @@
+"""The user's cache folder (issue 18): py3langid's model kept uncompressed gives the same answers,
+and an unusable cache folder only costs time."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from analyser import cache
+from analyser.language import _py3langid_model
+from conftest import tota
+
+TEXTS = ["Les Parties reconnaissent l'importance de la diversité culturelle.",
+         "Las Partes cooperarán en el ámbito de las industrias culturales.",
+         "Nothing in this Agreement shall apply to measures affecting cultural industries."]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _same(a, b, texts):
+    assert np.array_equal(np.asarray(a.nb_ptc), b.nb_ptc) and a.nb_classes == b.nb_classes
+    assert a.tk_nextmove == b.tk_nextmove and a.tk_row == b.tk_row and a.tk_output == b.tk_output
+    for t in texts:
+        assert a.classify(t) == b.classify(t) and a.rank(t) == b.rank(t)
+
+
+def test_cached_model_answers_as_the_packaged_one(tmp_path, monkeypatch, reference):
+    from analyser import ingest
+
+    monkeypatch.setenv("ANALYSER_CACHE_DIR", str(tmp_path))
+    texts = TEXTS + [b.text for b in ingest.load(tota("pta_86")).blocks[:20]]
+    built = _py3langid_model()  # builds the entry
+    entries = [p for p in tmp_path.iterdir() if p.name.startswith("py3langid-")]
+    assert len(entries) == 1 and (entries[0] / ".complete").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
+    _same(built, reference, texts)
+    _same(_py3langid_model(), reference, texts)  # read back from the entry
+
+
+def test_unusable_cache_falls_back(tmp_path, monkeypatch, reference):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("ANALYSER_CACHE_DIR", str(blocked / "cache"))
+    assert cache.entry("x", lambda folder: None) is None
+    _same(_py3langid_model(), reference, TEXTS)
+    monkeypatch.setenv("ANALYSER_CACHE_DIR", "off")
+    assert cache.cache_dir() is None
+    _same(_py3langid_model(), reference, TEXTS)
