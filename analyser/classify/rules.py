@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
 from analyser.classify.spacy_import import spacy  # isort: skip  (first: spaCy without its CLI and torch)
+from spacy.attrs import LOWER
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import compile_prefix_regex
@@ -123,6 +124,10 @@ class LanguageMatcher:
         self.nlp.tokenizer.prefix_search = prefixes.search
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.patterns = Matcher(self.nlp.vocab)
+        # each token pattern with what its first required token needs, for `matches` to run only
+        # the patterns that can match a given Doc
+        self._token_patterns: list[tuple[str, list[dict[str, Any]], _Need | None]] = []
+        self._subset_matchers: dict[tuple[int, ...], Matcher] = {}
         anchors: set[str] = set()
         for name, entries in groups.items():
             phrase_docs = []
@@ -139,6 +144,8 @@ class LanguageMatcher:
                 self.phrases.add(name, phrase_docs)
             if token_patterns:
                 self.patterns.add(name, token_patterns)
+                self._token_patterns += [(name, pattern, _first_token_need(pattern, self.nlp.vocab.strings))
+                                         for pattern in token_patterns]
         if "" in anchors:
             self.prefilter = None
         else:
@@ -148,8 +155,76 @@ class LanguageMatcher:
     def matches(self, doc: Doc) -> list[Match]:
         vocab = self.nlp.vocab.strings
         found = [Match(vocab[m_id], s, e) for m_id, s, e in self.phrases(doc)]
-        found += [Match(vocab[m_id], s, e) for m_id, s, e in self.patterns(doc)]
+        matcher = self._patterns_for(doc)
+        if matcher is not None:
+            found += [Match(vocab[m_id], s, e) for m_id, s, e in matcher(doc)]
         return found
+
+    def _patterns_for(self, doc: Doc) -> Matcher | None:
+        """The token patterns that can match `doc`, as one Matcher (None: none can).
+
+        spaCy's Matcher tries every pattern at every token, and a set or regex test on a token
+        is a Python call: on treaty text it cost more than tokenising. A pattern whose first
+        required token has a LOWER value that no token of the Doc has cannot match, so it is left
+        out. The others keep their order and their keys, so the matches come out exactly as the
+        full Matcher gives them (spaCy reports them in the order the patterns' states complete)."""
+        lowers = set(doc.to_array(LOWER).tolist()) if len(doc) else set()
+        strings = _Lazy(lambda: [self.nlp.vocab.strings[h] for h in lowers])
+        chosen = tuple(i for i, (_, _, need) in enumerate(self._token_patterns)
+                       if need is None or need.met(lowers, strings))
+        if not chosen:
+            return None
+        if len(chosen) == len(self._token_patterns):
+            return self.patterns
+        matcher = self._subset_matchers.get(chosen)
+        if matcher is None:
+            matcher = Matcher(self.nlp.vocab)
+            for i in chosen:
+                name, pattern, _ = self._token_patterns[i]
+                matcher.add(name, [pattern])
+            self._subset_matchers[chosen] = matcher
+        return matcher
+
+
+class _Lazy:
+    """A value computed on first use (the Doc's distinct lower-case strings, only a regex needs them)."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make, self._value, self._done = make, None, False
+
+    def get(self) -> Any:
+        if not self._done:
+            self._value, self._done = self._make(), True
+        return self._value
+
+
+@dataclass
+class _Need:
+    """What the first required token of a token pattern needs: one of these LOWER hashes, or a
+    LOWER string that the regex finds."""
+    hashes: frozenset[int] | None = None
+    regex: re.Pattern[str] | None = None
+
+    def met(self, lowers: set[int], strings: _Lazy) -> bool:
+        if self.hashes is not None:
+            return not self.hashes.isdisjoint(lowers)
+        return any(self.regex.search(s) for s in strings.get())
+
+
+def _first_token_need(pattern: list[dict[str, Any]], strings: Any) -> _Need | None:
+    """None when the pattern's first required token is not a plain LOWER test (then it always runs)."""
+    for tok in pattern:
+        if tok.get("OP") not in {None, "+"}:  # optional, negated or counted: another token must tell
+            continue
+        value = tok.get("LOWER")
+        if isinstance(value, str):
+            return _Need(hashes=frozenset({strings.add(value)}))
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return _Need(hashes=frozenset(strings.add(v) for v in value["IN"]))
+        if isinstance(value, dict) and set(value) == {"REGEX"}:
+            return _Need(regex=re.compile(value["REGEX"]))
+        return None
+    return None
 
 
 OTHER_SENSE = "__other_sense"
