@@ -73,10 +73,11 @@ def row(name: str, runs: list[tuple[float, float]], note: str = "") -> None:
 
 
 def tota_files() -> list[str]:
-    from analyser.evaluate import held_out_treaties
-
-    held = held_out_treaties(required=True)
-    return [str(p) for p in sorted((SHARED / "tota").glob("pta_*.xml")) if p.stem not in held]
+    """The non-held-out ToTA agreements (HOLDOUT.txt read here, as analyser.evaluate reads it,
+    so that an older tree can be measured against the same files)."""
+    lines = (SHARED / "HOLDOUT.txt").read_text(encoding="utf-8").splitlines()
+    held = {line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")}
+    return [str(p) for p in sorted((SHARED / "tota").glob("pta_*.xml")) if f"tota/{p.name}" not in held]
 
 
 def main() -> int:
