@@ -10,8 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from analyser.datafile import load_yaml
 from analyser.model import CHECK_IDS, Check, Document, Finding, Provision
 
 DATA = Path(__file__).parent / "data"
@@ -20,7 +19,7 @@ MAX_WHERE = 3  # headings named in one explanation
 
 @lru_cache(maxsize=1)
 def texts() -> dict[str, dict[str, Any]]:
-    return yaml.safe_load((DATA / "checks.yaml").read_text(encoding="utf-8"))
+    return load_yaml(DATA / "checks.yaml")
 
 
 Hits = list[tuple[Provision, Finding]]

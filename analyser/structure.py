@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from analyser.datafile import load_yaml
 from analyser.model import Block, Document, Provision, SourceDocument
 
 DATA = Path(__file__).parent / "data"
@@ -49,7 +48,7 @@ class Grammar:
 
 @lru_cache(maxsize=1)
 def grammar() -> Grammar:
-    spec = yaml.safe_load((DATA / "headings.yaml").read_text(encoding="utf-8"))
+    spec = load_yaml(DATA / "headings.yaml")
     keywords: list[str] = []
     kinds: dict[str, str] = {}
     levels: dict[str, int] = {}

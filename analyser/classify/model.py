@@ -13,9 +13,8 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from analyser.classify.textnorm import fold
+from analyser.datafile import load_yaml
 from analyser.errors import AnalyserError
 from analyser.model import Evidence, Finding, Provision
 
@@ -39,7 +38,7 @@ _SENTENCE = re.compile(r"[^.;:\n]+(?:[.;:]|\n|$)")
 
 @lru_cache(maxsize=1)
 def _net() -> re.Pattern[str]:
-    spec = yaml.safe_load((DATA / "net.yaml").read_text(encoding="utf-8"))
+    spec = load_yaml(DATA / "net.yaml")
     return re.compile(spec["pattern"].replace("| ", "|"), re.I)
 
 

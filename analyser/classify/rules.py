@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
 
 from analyser.classify.spacy_import import spacy  # isort: skip  (first: spaCy without its CLI and torch)
 from spacy.attrs import LOWER
@@ -27,6 +26,7 @@ from spacy.util import compile_prefix_regex
 
 from analyser.classify.constructions import Units, mask_cross_reference_titles, structure_data, units
 from analyser.classify.textnorm import Collapsed, fold
+from analyser.datafile import load_yaml
 from analyser.model import Evidence, Finding, Provision
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -74,7 +74,7 @@ def _condition(spec: Any, default_window: int | None) -> Condition:
 
 @lru_cache(maxsize=4)
 def load_spec(path: Path = DATA / "rules.yaml") -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path)
 
 
 def load_rules(spec: dict[str, Any]) -> list[Rule]:
@@ -263,7 +263,7 @@ def _anchor_word(phrase: str) -> str:
 
 @lru_cache(maxsize=8)
 def _lexicon_file(lang: str) -> dict[str, Any]:
-    return yaml.safe_load((DATA / "lexicons" / f"{lang}.yaml").read_text(encoding="utf-8"))
+    return load_yaml(DATA / "lexicons" / f"{lang}.yaml")
 
 
 def load_lexicon(lang: str) -> dict[str, list[Any]]:
