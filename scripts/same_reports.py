@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "corpora"
+SHARED = Path(os.environ.get("ANALYSER_SHARED_CORPORA", ROOT.parent / "shared" / "corpora"))
 TIMING_KEYS = {"seconds", "elapsed", "timing", "timings", "duration"}
 
 
 def default_inputs() -> list[Path]:
-    from analyser.evaluate import held_out_files
-
-    held = held_out_files(required=True)
+    # HOLDOUT.txt read here as analyser.evaluate.held_out_files reads it, so that an older tree
+    # (PYTHONPATH elsewhere) writes reports for the same files
+    lines = (SHARED / "HOLDOUT.txt").read_text(encoding="utf-8").splitlines()
+    held = {line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")}
     files = [p for p in sorted((SHARED / "tota").glob("pta_*.xml")) if f"tota/{p.name}" not in held]
     seen = set()
     for folder in (SHARED / "pdf", ROOT / "corpora" / "pdf"):
