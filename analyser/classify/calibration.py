@@ -16,8 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from analyser.datafile import load_yaml
 from analyser.model import Finding
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -69,4 +68,4 @@ def rule_name(finding: Finding) -> str:
 def default_calibration() -> Calibration:
     if not CALIBRATION_FILE.exists():
         return Calibration()
-    return Calibration.from_dict(yaml.safe_load(CALIBRATION_FILE.read_text(encoding="utf-8")) or {})
+    return Calibration.from_dict(load_yaml(CALIBRATION_FILE) or {})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from analyser.classify.spacy_import import spacy  # noqa: F401  # isort: skip  (spaCy without its CLI and torch)
 from spacy.tokens import Doc
 
 _ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"}
