@@ -160,6 +160,19 @@ _NUMBERED_LINE = re.compile(r"^[ ]*(?:\(?\d{1,3}[.)]|\(?[a-z]{1,3}\))[ ]")
 _SENTENCE_END = re.compile(r"[.;:]$")
 
 
+# Matched at a position (pattern.match(text, pos)) rather than on text[pos:]: slicing copied the
+# rest of the text at every heading, which made long texts quadratic.
+_LINE = re.compile(r"\n?([^\n]*)")
+_NEXT_CHAR = re.compile(r"\n?[ ]*([^\n]?)")
+_NEXT_NONSPACE = re.compile(r"\n?[ ]*(\S?)")
+
+
+@lru_cache(maxsize=4)
+def _title_line(max_chars: int) -> re.Pattern:
+    """The short title line that may follow a bare heading ("Article 8.2\nScope")."""
+    return re.compile(r"\n[ ]*([^\n]{1,%d})[ ]*(?=\n)" % max_chars)
+
+
 def _is_heading_line(line: str) -> bool:
     g = grammar()
     return bool(g.heading.match(line) or g.preamble.match(line) or g.titled.match(line))
@@ -183,12 +196,12 @@ def _title_lines(text: str, pos: int, title: str) -> tuple[list[str], int]:
     g = grammar()
     out: list[str] = []
     while len(out) < g.max_title_lines - 1:
-        m = re.match(r"\n?([^\n]*)", text[pos:])
+        m = _LINE.match(text, pos)  # matched in place: a copy of the rest of the text per call was quadratic
         line = m.group(1).strip()
         if not line or len(line) > g.max_title_chars or _is_heading_line(line) or line[:1].isdigit() \
                 or _NUMBERED_LINE.match(line):
             break
-        after = re.match(r"\n?[ ]*([^\n]?)", text[pos + m.end():]).group(1)
+        after = _NEXT_CHAR.match(text, m.end()).group(1)
         letters, title_letters = _letters(line), _letters(title)
         open_end = bool(re.search(r"[,\-–]$", title)) or bool(g.continuation.search(title))
         lower = line[:1].islower() and not after.islower()
@@ -199,7 +212,7 @@ def _title_lines(text: str, pos: int, title: str) -> tuple[list[str], int]:
             break
         out.append(re.sub(r"(?<=[^\W\d_])\d{1,3}$", "", line))  # a footnote marker glued to the title's end
         title = line
-        pos += m.end()
+        pos = m.end()
     return out, pos
 
 
@@ -234,11 +247,11 @@ def _find_headings(text: str) -> list[tuple[int, int, str, str, bool]]:
             body_start = end  # the title's continuation is not body text
         else:
             # A title on the next line ("Article 8.2\nScope"): short, no sentence punctuation.
-            nxt = re.match(r"\n[ ]*([^\n]{1,%d})[ ]*(?=\n)" % g.max_title_chars, text[m.end():])
+            nxt = _title_line(g.max_title_chars).match(text, m.end())  # in place, not on a copy of the rest
             if nxt:
                 title = nxt.group(1).strip()
-                more, end = _title_lines(text, m.end() + nxt.end(), title)
-                after = re.match(r"\n?[ ]*(\S?)", text[end:]).group(1)
+                more, end = _title_lines(text, nxt.end(), title)
+                after = _NEXT_NONSPACE.match(text, end).group(1)
                 if not re.search(r"[.;,:]$", title) and title[:1].isupper() \
                         and not after.islower() and not _is_heading_line(title):
                     label = " ".join([label, title, *more])  # the title stays in the body too

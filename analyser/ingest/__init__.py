@@ -15,7 +15,7 @@ from analyser.ingest.docx import DocxBackend
 from analyser.ingest.html import HtmlBackend
 from analyser.ingest.pdf import PdfBackend
 from analyser.ingest.text import TextBackend
-from analyser.ingest.tota import TotaBackend
+from analyser.ingest.tota import TotaBackend, ascii_head
 from analyser.model import SourceDocument
 
 MAX_BYTES = 500 * 1024 * 1024
@@ -62,7 +62,7 @@ def load_bytes(data: bytes, name: str, pdf_engine: str = "pdfium", ocr: bool = T
     for magic, what in _NOT_YET:
         if head.startswith(magic):
             raise AnalyserError(name, f"{what} input is not supported by the installed backends")
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    stripped = ascii_head(head).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith(b"<?xml") or (stripped.startswith(b"<") and suffix == ".xml"):
         # Not ToTA-shaped: let the ToTA backend give the precise reason (malformed, unsafe, not a treaty).
         return TotaBackend().load(data, name)

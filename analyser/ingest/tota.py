@@ -5,7 +5,9 @@ entity bomb or an external-entity file fails fast with a clear reason instead of
 """
 from __future__ import annotations
 
+import codecs
 import re
+from collections.abc import Iterator
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
@@ -13,6 +15,7 @@ from defusedxml import DefusedXmlException
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
+from analyser.ingest.text import decode
 from analyser.model import Block, SourceDocument
 
 _META_FIELDS = (
@@ -20,6 +23,73 @@ _META_FIELDS = (
     "date_into_force", "composition", "region", "parties_wto", "crossregional", "language",
 )
 _XML_START = re.compile(rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!DOCTYPE\s+)?treaty\b", re.S)
+
+
+# XML without a byte-order mark in UTF-16/32 starts with "<" and NULs in one of these patterns.
+_WIDE_STARTS = ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"),
+                (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xfe\xff", "utf-16"), (b"\xff\xfe", "utf-16"),
+                (b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+                (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
+# Declarations never trusted: UTF-7 can smuggle markup past a byte-level check, and a wide
+# encoding declared in ASCII-compatible bytes is a lie.
+_UNTRUSTED = {"utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """The encoding a byte-order mark or the NUL pattern of a leading "<" gives away."""
+    for start, encoding in _WIDE_STARTS:
+        if head.startswith(start):
+            return encoding
+    return None
+
+
+def ascii_head(head: bytes) -> bytes:
+    """The first bytes as UTF-8, so the ASCII patterns that sniff a format also match UTF-16/32 files."""
+    encoding = _wide_encoding(head)
+    if encoding is None or encoding == "utf-8-sig":
+        return head
+    return head.decode(encoding, "ignore").encode("utf-8")
+
+
+def decode_xml(data: bytes, path: str) -> str:
+    """The document as text. Expat reads only a few encodings and fails on an unknown or lying
+    declaration, so the bytes are decoded here: by the byte-order mark or NUL pattern, else by
+    the declared encoding when Python knows it and the bytes decode with it, else by detection
+    (as plain text). The parser then ignores the declaration."""
+    encoding = _wide_encoding(data[:4])
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise AnalyserError(path, f"XML in {encoding} by its first bytes does not decode ({exc.reason})") from None
+    declared = _DECLARED.match(data[:1024])
+    if declared:
+        try:
+            name = codecs.lookup(declared.group(1).decode("ascii")).name
+        except LookupError:
+            name = None
+        if name and name not in _UNTRUSTED:
+            try:
+                return data.decode(name)
+            except UnicodeDecodeError:
+                pass
+    return decode(data, path)[0]
+
+
+def _outermost(root: Element, tag: str) -> Iterator[Element]:
+    """The `tag` elements under `root` that are not inside another one, in document order.
+    Nested ones stay in their outer element's text; walking each nested subtree again made
+    nesting quadratic in time and memory."""
+    stack = [iter(root)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+        elif el.tag == tag:
+            yield el
+        else:
+            stack.append(iter(el))
 
 
 def _clean(s: str | None) -> str:
@@ -37,11 +107,11 @@ class TotaBackend:
     format = "tota-xml"
 
     def sniff(self, head: bytes, suffix: str) -> bool:
-        return bool(_XML_START.match(head[:4096]))
+        return bool(_XML_START.match(ascii_head(head[:4096])))
 
     def load(self, data: bytes, path: str) -> SourceDocument:
         try:
-            root = SafeET.fromstring(data, forbid_dtd=True)
+            root = SafeET.fromstring(decode_xml(data, path), forbid_dtd=True)
         except DefusedXmlException as exc:
             raise AnalyserError(path, f"unsafe XML refused ({type(exc).__name__}: DTDs and entities are not allowed)") from None
         except ParseError as exc:
@@ -58,10 +128,10 @@ class TotaBackend:
             meta["parties"] = [_clean(p.text) for p in meta_el.findall("parties/partyisocode") if p.text]
             meta["parties_original"] = [_clean(p.text) for p in meta_el.findall("parties_original/partyisocode") if p.text]
         blocks: list[Block] = []
-        for c_index, chapter in enumerate(root.find("body").iter("chapter"), 1):
+        for c_index, chapter in enumerate(_outermost(root.find("body"), "chapter"), 1):
             chapter_heading = _heading(chapter, f"Chapter {c_index}")
             is_preamble = _clean(chapter.get("name")).lower() in {"preamble", "préambule", "preámbulo"}
-            for a_index, article in enumerate(chapter.iter("article"), 1):
+            for a_index, article in enumerate(_outermost(chapter, "article"), 1):
                 text = "".join(article.itertext())
                 if not text.strip():
                     continue

@@ -1,0 +1,96 @@
+"""Hostile and odd inputs (issue 17): each is built here, small, and must end in a bounded result
+or the one-line error naming the file and the reason, never an internal error."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from analyser.errors import AnalyserError
+from analyser.ingest import load_bytes
+from analyser.ingest import html as html_mod
+from analyser.structure import build
+from conftest import SAMPLE, TEXTS
+
+CLAUSE = "Nothing in this Agreement shall be construed to apply to measures with respect to cultural industries."
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "analyser", *map(str, args)], capture_output=True, text=True,
+                          timeout=300)
+
+
+def one_line_error(res, name: str) -> str:
+    assert res.returncode == 2, (res.returncode, res.stderr)
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith(f"analyser: error: {name}: "), lines[0]
+    return lines[0]
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+def test_html_deep_nesting_and_many_siblings_read_in_one_walk():
+    deep = "<html><body>" + "<div>Article 5 " * 20000 + CLAUSE + "</div>" * 20000 + "</body></html>"
+    text = load_bytes(deep.encode(), "deep.html").blocks[0].text
+    assert text.count("Article 5") == 20000 and text.endswith(CLAUSE)
+    flat = "<html><body>" + f"<p>{CLAUSE}</p>" * 20000 + "</body></html>"
+    assert load_bytes(flat.encode(), "flat.html").blocks[0].text.count(CLAUSE) == 20000
+
+
+def test_html_with_too_many_elements_names_the_limit(monkeypatch):
+    monkeypatch.setattr(html_mod, "MAX_ELEMENTS", 1000)
+    with pytest.raises(AnalyserError, match="1,000, the limit"):
+        load_bytes(("<html><body>" + "<p>x</p>" * 1001 + "</body></html>").encode(), "many.html")
+
+
+@pytest.mark.parametrize("start, first", [("²", 1), ("9" * 5000, 1), ("x", 1), ("3", 3), ("", 1)])
+def test_html_odd_list_start(start, first):
+    page = f"<html><body><ol start='{start}'><li>{CLAUSE}</li><li>Second.</li></ol></body></html>"
+    text = load_bytes(page.encode(), "list.html").blocks[0].text
+    assert f"{first}. {CLAUSE}" in text and f"{first + 1}. Second." in text
+
+
+# --- ToTA XML --------------------------------------------------------------------------------
+
+TOTA = ('<?xml version="1.0" encoding="{enc}"?><treaty><meta><name>T</name></meta><body>'
+        '<chapter number="CHAPTER 1" name="Culture"><article number="Article 1">Les Parties coopèrent en '
+        'matière culturelle.</article></chapter></body></treaty>')
+
+
+@pytest.mark.parametrize("declared, codec", [
+    ("bogus-8", "utf-8"), ("UTF-7", "utf-8"), ("utf-32", "utf-8"), ("UTF-16", "utf-16"), ("UTF-16", "utf-16-le"),
+    ("UTF-32", "utf-32"), ("UTF-8", "utf-16-be"), ("ISO-8859-1", "latin-1"), ("windows-1252", "cp1252")])
+def test_xml_unknown_lying_or_wide_encodings_are_read_as_tota(declared, codec):
+    doc = load_bytes(TOTA.format(enc=declared).encode(codec), "treaty.xml")
+    assert doc.format == "tota-xml"
+    assert doc.blocks[0].text == "Les Parties coopèrent en matière culturelle."
+
+
+def test_xml_wide_encoding_that_does_not_decode_is_a_clean_error():
+    with pytest.raises(AnalyserError, match="does not decode"):
+        load_bytes(b"\xff\xfe<\x00t\x00" + b"\x00\xd8" * 3, "broken.xml")
+
+
+def test_tota_nested_articles_are_linear():
+    n = 5000
+    xml = ('<treaty><body><chapter name="One">' + "<chapter>" * 50 + f"<article>{CLAUSE} " * n + "</article>" * n
+           + "</chapter>" * 50 + "</chapter></body></treaty>")
+    doc = load_bytes(xml.encode(), "nested.xml")
+    assert len(doc.blocks) == 1 and doc.blocks[0].text.count(CLAUSE) == n
+
+
+# --- plain text ------------------------------------------------------------------------------
+
+def test_structure_of_a_long_text_matches_its_parts():
+    """Headings are found in place (no copy of the rest of the text per heading): a text made of
+    the same treaty many times gives as many times its provisions, with the same titles."""
+    from analyser.model import Block, SourceDocument
+
+    text = (TEXTS / "en-canada-peru-fta-excerpt.txt").read_text(encoding="utf-8")
+    one = build(SourceDocument(path="a", sha256="0", format="text", blocks=[Block(text=text)]))
+    many = build(SourceDocument(path="a", sha256="0", format="text", blocks=[Block(text=(text + "\n\n") * 40)]))
+    headings = [p.heading.split(" > ")[-1] for p in one.provisions if p.kind == "article"]
+    many_headings = [p.heading.split(" > ")[-1] for p in many.provisions if p.kind == "article"]
+    assert many_headings == headings * 40
