@@ -94,3 +94,95 @@ def test_structure_of_a_long_text_matches_its_parts():
     headings = [p.heading.split(" > ")[-1] for p in one.provisions if p.kind == "article"]
     many_headings = [p.heading.split(" > ")[-1] for p in many.provisions if p.kind == "article"]
     assert many_headings == headings * 40
+
+
+# --- DOCX ------------------------------------------------------------------------------------
+
+def _docx_bytes(tmp_path, build=None) -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Article 22.5 Cultural Industries", level=2)
+    d.add_paragraph(CLAUSE)
+    d.add_paragraph("audiovisual co-production;", style="List Number")
+    if build:
+        build(d)
+    path = tmp_path / "draft.docx"
+    d.save(path)
+    return path.read_bytes()
+
+
+def _rezip(data: bytes, change) -> bytes:
+    """The same package with its parts changed by `change(name, bytes) -> bytes | None` (None drops)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            new = change(info.filename, src.read(info.filename))
+            if new is not None:
+                dst.writestr(info.filename, new)
+    return out.getvalue()
+
+
+def test_docx_content_controls_are_read(tmp_path):
+    from docx.oxml import parse_xml
+
+    def build(d):
+        ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        d.element.body.append(parse_xml(
+            f'<w:sdt {ns}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>Each Party may adopt measures to protect '
+            f'cultural diversity.</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+        table = d.add_table(rows=1, cols=1)
+        table.cell(0, 0)._tc.append(parse_xml(
+            f'<w:sdt {ns}><w:sdtContent><w:p><w:r><w:t>Audiovisual services</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+
+    text = load_bytes(_docx_bytes(tmp_path, build), "draft.docx").blocks[0].text
+    assert "Each Party may adopt measures to protect cultural diversity." in text
+    assert "Audiovisual services" in text
+    assert text.index(CLAUSE) < text.index("Each Party may adopt")
+
+
+@pytest.mark.parametrize("old, new", [
+    (b' w:ilvl="0"', b""),  # a level without its number
+    (b'<w:start w:val="1"/>', b'<w:start w:val="one"/>'),  # a start that is not a number
+    (b'<w:start w:val="1"/>', b'<w:start w:val="999999999"/>'),  # a start no Roman numeral can write
+])
+def test_docx_odd_numbering_is_read(tmp_path, old, new):
+    data = _rezip(_docx_bytes(tmp_path), lambda name, b: b.replace(old, new) if name == "word/numbering.xml" else b)
+    text = load_bytes(data, "draft.docx").blocks[0].text
+    assert CLAUSE in text and "audiovisual co-production;" in text
+
+
+@pytest.mark.parametrize("part, content, reason", [
+    ("word/_rels/document.xml.rels", b"<Relationships/>", "corrupt"),
+    ("word/_rels/document.xml.rels", b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                                     b'relationships"><Relationship Id="rId1"/></Relationships>', "corrupt"),
+    ("[Content_Types].xml", b"<Types/>", "corrupt"),
+    ("[Content_Types].xml", None, "corrupt"),
+])
+def test_docx_damaged_package_is_a_clean_error(tmp_path, part, content, reason):
+    data = _rezip(_docx_bytes(tmp_path), lambda name, b: content if name == part else b)
+    path = tmp_path / "damaged.docx"
+    path.write_bytes(data)
+    assert reason in one_line_error(run("analyse", path), str(path))
+
+
+def test_docx_encrypted_and_bomb_parts_are_refused(tmp_path, monkeypatch):
+    from analyser.ingest import docx as docx_mod
+
+    data = bytearray(_docx_bytes(tmp_path))
+    # Set the "encrypted" flag of every entry, local headers and central directory alike.
+    for sig, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        pos = data.find(sig)
+        while pos >= 0:
+            data[pos + offset] |= 1
+            pos = data.find(sig, pos + 4)
+    with pytest.raises(AnalyserError, match="encrypted DOCX"):
+        load_bytes(bytes(data), "locked.docx")
+    bomb = _rezip(_docx_bytes(tmp_path), lambda name, b: b)
+    bomb = _rezip(bomb, lambda name, b: b + b" " * 3_000_000 if name == "word/comments.xml" or name == "word/styles.xml" else b)
+    monkeypatch.setattr(docx_mod, "MAX_PART_BYTES", 2 * 2**20)
+    with pytest.raises(AnalyserError, match=r"too large when decompressed \(\d+ MB > 2 MB, the limit\)"):
+        load_bytes(bomb, "bomb.docx")

@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from analyser.errors import AnalyserError
@@ -27,6 +28,8 @@ ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC
 
 
 def _roman(n: int) -> str:
+    if not 0 < n < 4000:
+        return str(n)  # no Roman numeral (and no million-letter string for a huge start value)
     out = ""
     for value, sym in ROMAN:
         while n >= value:
@@ -48,6 +51,14 @@ def _format(n: int, fmt: str) -> str:
     return str(n)
 
 
+def _int(value: object, default: int | None) -> int | None:
+    """A small decimal attribute, or `default` when it is missing, not a number or absurdly long."""
+    text = str(value).strip() if value is not None else ""
+    if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and len(text) <= 9:
+        return int(text)
+    return default
+
+
 class Numbering:
     """Renders Word's automatic numbering ("Article %1", "%1.%2", "(%3)") as the reader sees it."""
 
@@ -62,13 +73,15 @@ class Numbering:
         for a in root.findall(f"{W}abstractNum"):
             lv = {}
             for lvl in a.findall(f"{W}lvl"):
-                ilvl = int(lvl.get(f"{W}ilvl"))
+                ilvl = _int(lvl.get(f"{W}ilvl"), None)
+                if ilvl is None or not 0 <= ilvl < 9:
+                    continue  # a level without a valid number cannot be referred to
                 fmt = lvl.find(f"{W}numFmt")
                 text = lvl.find(f"{W}lvlText")
                 start = lvl.find(f"{W}start")
                 lv[ilvl] = (fmt.get(f"{W}val") if fmt is not None else "decimal",
-                            text.get(f"{W}val") if text is not None else f"%{ilvl + 1}.",
-                            int(start.get(f"{W}val")) if start is not None else 1)
+                            (text.get(f"{W}val") or "") if text is not None else f"%{ilvl + 1}.",
+                            _int(start.get(f"{W}val"), 1) if start is not None else 1)
             abstract[a.get(f"{W}abstractNumId")] = lv
         for num in root.findall(f"{W}num"):
             ref = num.find(f"{W}abstractNumId")
@@ -112,11 +125,20 @@ def _paragraph_text(p: Paragraph, numbering: Numbering, style_num_pr: Any) -> st
     if num_pr is None:
         num_pr = style_num_pr
     if num_pr is not None and num_pr.numId is not None:
-        ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-        label = numbering.label(str(num_pr.numId.val), int(ilvl))
+        ilvl = _int(num_pr.ilvl.get(f"{W}val"), 0) if num_pr.ilvl is not None else 0
+        raw_id = num_pr.numId.get(f"{W}val")
+        num_id = _int(raw_id, None)
+        label = numbering.label(str(num_id) if num_id is not None else str(raw_id), ilvl)
         if label:
             text = f"{label} {text}" if not label.endswith((" ", "\t")) else label + text
     return text
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's paragraphs, those inside content controls (w:sdt) included."""
+    from docx.text.paragraph import Paragraph
+
+    return "\n".join(Paragraph(p, cell).text for p in cell._tc.xpath("./w:p | ./w:sdt/w:sdtContent/w:p"))
 
 
 def _table_rows(table: Table) -> list[str]:
@@ -129,10 +151,51 @@ def _table_rows(table: Table) -> list[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(" ".join(cell.text.split()))
+            cells.append(" ".join(_cell_text(cell).split()))
         if any(cells):
             rows.append(" | ".join(cells))
     return rows
+
+
+# Uncompressed sizes a DOCX may declare: python-docx reads every part into memory and parses the
+# XML ones, so a small zip of a 1 GB part would take gigabytes. Real treaty drafts stay far below.
+MAX_PART_BYTES = 150 * 2**20
+MAX_TOTAL_BYTES = 400 * 2**20
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], path: str) -> None:
+    """Refuse a decompression bomb before anything is inflated (zipfile stops reading a part at
+    its declared size, so the declared sizes bound the work)."""
+    for info in infos:
+        if info.file_size > MAX_PART_BYTES:
+            raise AnalyserError(path, f"DOCX part {info.filename[:80]} too large when decompressed "
+                                      f"({info.file_size // 2**20} MB > {MAX_PART_BYTES // 2**20} MB, the limit)")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_BYTES:
+        raise AnalyserError(path, f"DOCX too large when decompressed ({total // 2**20} MB > "
+                                  f"{MAX_TOTAL_BYTES // 2**20} MB, the limit)")
+
+
+def _inner_content(document) -> Iterator[Any]:
+    """The body's paragraphs and tables in reading order, including those inside block-level
+    content controls (w:sdt), which python-docx's iter_inner_content skips."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    parent = document._body
+    stack = [iter(document.element.body)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+        elif el.tag == f"{W}p":
+            yield Paragraph(el, parent)
+        elif el.tag == f"{W}tbl":
+            yield Table(el, parent)
+        elif el.tag == f"{W}sdt":
+            content = el.find(f"{W}sdtContent")
+            if content is not None:
+                stack.append(iter(content))
 
 
 class DocxBackend:
@@ -148,24 +211,35 @@ class DocxBackend:
 
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                parts = set(zf.namelist())
+                infos = zf.infolist()
+                parts = {info.filename for info in infos}
                 if "word/document.xml" not in parts:
                     raise AnalyserError(path, "ZIP file is not a Word document (no word/document.xml)")
+                if any(info.flag_bits & 0x1 for info in infos):
+                    raise AnalyserError(path, "encrypted DOCX (password-protected parts cannot be read)")
+                _check_sizes(infos, path)
                 comments = zf.read("word/comments.xml").count(b"<w:comment ") if "word/comments.xml" in parts else 0
             document = docx.Document(io.BytesIO(data))
+        except AnalyserError:
+            raise
         except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, zlib.error, EOFError, OSError,
-                NotImplementedError) as exc:
+                NotImplementedError, RuntimeError) as exc:
             raise AnalyserError(path, f"corrupt or truncated DOCX ({type(exc).__name__})") from None
-        except Exception as exc:  # lxml raises XMLSyntaxError for broken parts
+        except RecursionError:
+            raise AnalyserError(path, "corrupt DOCX (parts nested too deeply)") from None
+        except Exception as exc:  # noqa: BLE001 - a damaged package fails anywhere inside python-docx and lxml
             if type(exc).__name__ == "XMLSyntaxError":
                 raise AnalyserError(path, "corrupt DOCX (malformed XML inside)") from None
+            if isinstance(exc, (AttributeError, TypeError, IndexError, LookupError)):
+                # Damaged relationships or [Content_Types].xml: python-docx meets None where a part should be.
+                raise AnalyserError(path, f"corrupt DOCX (damaged package structure: {type(exc).__name__})") from None
             raise
         body = document.element  # parsed once, by python-docx
         insertions, deletions = len(body.xpath(".//w:ins")), len(body.xpath(".//w:del"))
         numbering = Numbering(document)
         styles: dict = {}
         lines: list[str] = []
-        for item in document.iter_inner_content():  # paragraphs and tables, in reading order
+        for item in _inner_content(document):  # paragraphs and tables, in reading order
             if isinstance(item, Table):
                 lines += _table_rows(item)
                 continue
