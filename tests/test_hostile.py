@@ -186,3 +186,79 @@ def test_docx_encrypted_and_bomb_parts_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(docx_mod, "MAX_PART_BYTES", 2 * 2**20)
     with pytest.raises(AnalyserError, match=r"too large when decompressed \(\d+ MB > 2 MB, the limit\)"):
         load_bytes(bomb, "bomb.docx")
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+ENGINES = ["pdfium", "pdfplumber"]
+
+
+def _write(tmp_path, name, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pdf_stream_bomb_is_refused_before_inflating(tmp_path, engine):
+    from pdfhostile import lines, text_pdf
+
+    path = _write(tmp_path, "bomb.pdf", text_pdf(lines(100_000), filt=True))  # 40 KB inflating to 10 MB
+    assert "PDF stream too large when decompressed (> 8 MB, the limit)" in one_line_error(
+        run("analyse", path, "--pdf-engine", engine, "--no-ocr"), str(path))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pdf_page_limits_name_the_limit(monkeypatch, engine):
+    from analyser.ingest import pdf as pdf_mod
+    from pdfhostile import lines, text_pdf
+
+    data = text_pdf(lines(300))
+    monkeypatch.setattr(pdf_mod, "MAX_PAGE_CHARS", 1000)
+    monkeypatch.setattr(pdf_mod, "MAX_PAGE_CONTENT_BYTES", 10**6)
+    with pytest.raises(AnalyserError, match=r"page 1 holds too much text \([\d,]+ characters > 1,000, the limit\)"):
+        pdf_mod.PdfBackend(engine, ocr=False).load(data, "dense.pdf")
+    monkeypatch.setattr(pdf_mod, "MAX_PAGE_CONTENT_BYTES", 1000)
+    monkeypatch.setattr(pdf_mod, "MAX_PAGE_OBJECTS", 100)
+    with pytest.raises(AnalyserError, match="page 1 (content too large|holds too many objects).*the limit"):
+        pdf_mod.PdfBackend(engine, ocr=False).load(data, "dense.pdf")
+
+
+def test_pdfplumber_applies_the_page_limit(monkeypatch):
+    from analyser.ingest import pdf as pdf_mod
+
+    from conftest import CORPORA
+
+    monkeypatch.setattr(pdf_mod, "MAX_PAGES", 1)
+    data = (CORPORA / "pdf" / "civ-ordonnance-zlecaf-scan-fr.pdf").read_bytes()  # 2 pages
+    with pytest.raises(AnalyserError, match=r"too many pages \(> 1\)"):
+        pdf_mod.pdfplumber_pages(data, "long.pdf")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pdf_self_referencing_length_and_truncation(tmp_path, engine):
+    from pdfhostile import lines, text_pdf
+
+    path = _write(tmp_path, "selfref.pdf", text_pdf(lines(20), length=b"4 0 R"))
+    res = run("analyse", path, "--pdf-engine", engine, "--no-ocr")
+    assert res.returncode in (0, 2) and len(res.stderr.strip().splitlines()) <= 1, res.stderr
+    good = text_pdf(lines(20))
+    for cut in (len(good) // 3, len(good) - 40):
+        path = _write(tmp_path, "cut.pdf", good[:cut])
+        res = run("analyse", path, "--pdf-engine", engine, "--no-ocr")
+        assert res.returncode in (0, 2), res.stderr  # repaired and analysed, or refused in one line
+        assert len(res.stderr.strip().splitlines()) <= 1, res.stderr  # no pdfminer WARNING lines
+
+
+def test_pdfplumber_encrypted_pdf_says_so(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    from conftest import CORPORA
+
+    writer = PdfWriter()
+    writer.append(PdfReader(CORPORA / "pdf" / "civ-ordonnance-zlecaf-scan-fr.pdf"))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    path = tmp_path / "locked.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    assert "encrypted PDF" in one_line_error(run("analyse", path, "--pdf-engine", "pdfplumber", "--no-ocr"), str(path))

@@ -19,6 +19,8 @@ a box is [x0, y0, x1, y1]. Page numbers are 1-based as a viewer shows them.
 """
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 import re
 import shutil
@@ -28,13 +30,23 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
 from analyser.model import Block, SourceDocument
 
 MAX_PAGES = 5000  # a longer PDF is refused with a clear reason (time and memory stay bounded)
+# Bounds against bombs and generated junk (memory stays under 1 GB). Measured on the non-held-out
+# PDFs of corpora/ and ../shared/corpora/pdf (11 files, 2,000 pages): the largest non-image stream
+# inflates to 557 KB, the busiest page holds 6,949 objects and 7,065 characters.
+# A non-image FlateDecode stream inflating beyond this is refused before any engine inflates it
+# (pdfium keeps ~15 bytes per content byte for the page and ~90 per character for its text).
+MAX_STREAM_BYTES = 8 * 2**20
+MAX_PAGE_OBJECTS = 100_000  # objects on one page, counted before pdfium builds its text
+MAX_PAGE_CHARS = 200_000  # characters on one page
+# pdfplumber interprets a page in Python (~400 bytes per character): its decoded content is capped first.
+MAX_PAGE_CONTENT_BYTES = 2 * 2**20
 OCR_LANGUAGES = "eng+fra+spa"
 OCR_TIMEOUT_S = 600
 MIN_TEXT_CHARS = 25
@@ -236,6 +248,47 @@ def column_order(text: str, box: Callable[[int], tuple[float, float, float, floa
 
 # --- engines -------------------------------------------------------------------------------
 
+_STREAM = re.compile(rb"stream\r?\n")
+_IMAGE = re.compile(rb"/Subtype\s*/Image")
+
+
+def check_streams(data: bytes, path: str) -> None:
+    """Refuse a PDF with a FlateDecode stream that inflates beyond MAX_STREAM_BYTES, before any
+    engine inflates it whole. Each stream is inflated in 1 MB steps and the output dropped, so
+    this costs time linear in the inflated size and no memory."""
+    import zlib
+
+    pos = 0
+    while True:
+        m = _STREAM.search(data, pos)
+        if m is None:
+            return
+        start = m.end()
+        end = data.find(b"endstream", start)
+        end = len(data) if end < 0 else end
+        pos = max(end, start)
+        head = data[max(0, m.start() - 1024):m.start()]
+        head = head[head.rfind(b"obj") + 1:]  # this object's dictionary only
+        if b"Flate" not in head or _IMAGE.search(head):
+            continue
+        inflater, total, chunk = zlib.decompressobj(), 0, data[start:end]
+        try:
+            while chunk and not inflater.eof:
+                out = len(inflater.decompress(chunk, 2**20))
+                if not out and inflater.unconsumed_tail == chunk:
+                    break  # no progress: damaged data
+                total += out
+                if total > MAX_STREAM_BYTES:
+                    raise AnalyserError(path, f"PDF stream too large when decompressed (> {MAX_STREAM_BYTES // 2**20} MB, "
+                                              "the limit): a decompression bomb or a generated file")
+                chunk = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not Flate after all, or damaged: the engine decides
+
+
+def _too_many_chars(path: str, number: int, count: int) -> AnalyserError:
+    return AnalyserError(path, f"page {number} holds too much text ({count:,} characters > {MAX_PAGE_CHARS:,}, the limit)")
+
 def _open_pdfium(data: bytes, path: str, password: str | None = None) -> Any:
     import pypdfium2 as pdfium
 
@@ -274,13 +327,13 @@ def pdfium_pages(data: bytes, path: str, only: set[int] | None = None) -> tuple[
         raise AnalyserError(path, f"too many pages ({n_pages} > {MAX_PAGES}); split the file")
     opened: list[Any] = []
     try:
-        return _pdfium_read(pdf, opened, only), (pdf, opened)  # open until the layout is closed: boxes are read from them
+        return _pdfium_read(pdf, opened, only, path), (pdf, opened)  # open until the layout is closed: boxes are read from them
     except BaseException:  # a time limit or a library error mid-way: free what is open
         close_handles([(pdf, opened)])
         raise
 
 
-def _pdfium_read(pdf: Any, opened: list[Any], only: set[int] | None) -> list[Page]:
+def _pdfium_read(pdf: Any, opened: list[Any], only: set[int] | None, path: str) -> list[Page]:
     import pypdfium2.raw as raw
 
     import pypdfium2 as pdfium
@@ -292,13 +345,19 @@ def _pdfium_read(pdf: Any, opened: list[Any], only: set[int] | None) -> list[Pag
             continue
         try:
             page = pdf[i]
+            opened.append(page)
+            objects = raw.FPDFPage_CountObjects(page.raw)
+            if objects > MAX_PAGE_OBJECTS:
+                raise AnalyserError(path, f"page {i + 1} holds too many objects ({objects:,} > {MAX_PAGE_OBJECTS:,}, the limit)")
             textpage = page.get_textpage()
+            opened.append(textpage)
+            if textpage.count_chars() > MAX_PAGE_CHARS:
+                raise _too_many_chars(path, i + 1, textpage.count_chars())
             text = textpage.get_text_range()
         except pdfium.PdfiumError:
             # A damaged page: kept as an empty, unreadable page; the others are still analysed.
             pages.append(Page(number=i + 1, text="", char_box=lambda j: None, unreadable=True))
             continue
-        opened += [textpage, page]
         has_images = False
         if len(text.strip()) < MIN_TEXT_CHARS:
             has_images = any(obj.type == raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
@@ -319,55 +378,134 @@ def _pdfium_read(pdf: Any, opened: list[Any], only: set[int] | None) -> list[Pag
     return pages
 
 
+@contextlib.contextmanager
+def _quiet_pdfminer() -> Iterator[None]:
+    """pdfminer logs a WARNING line per oddity it repairs (thousands on a damaged file): kept off
+    stderr unless the user asked for --log-level DEBUG."""
+    logger = logging.getLogger("pdfminer")
+    old = logger.level
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(old)
+
+
+def _pdfminer_reason(exc: BaseException) -> str:
+    """The one-line reason for a PDF pdfminer cannot open (pdfplumber wraps its exceptions)."""
+    inner = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
+    name = type(inner).__name__ if isinstance(inner, BaseException) else type(exc).__name__
+    if "Password" in name or "Encrypt" in name or "encrypt" in str(inner).lower():
+        return "encrypted PDF: a password is needed to read it"
+    if isinstance(inner, RecursionError):
+        return "corrupt PDF (objects refer to themselves)"
+    return f"corrupt or truncated PDF ({name})"
+
+
+def _content_bytes(page_obj: Any) -> int:
+    """Decoded size of a page's content streams (pdfminer would interpret them in Python)."""
+    from pdfminer.pdftypes import resolve1
+
+    return sum(len(resolve1(stream).get_data()) for stream in page_obj.contents)
+
+
 def pdfplumber_pages(data: bytes, path: str, only: set[int] | None = None) -> tuple[list[Page], Any]:
     """Every page, or only the page numbers in `only` (the others are empty placeholders)."""
+    with _quiet_pdfminer():
+        return _pdfplumber_pages(data, path, only)
+
+
+def _pdfplumber_pages(data: bytes, path: str, only: set[int] | None) -> tuple[list[Page], Any]:
     import io
+    import itertools
 
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.psparser import PSException
+    from pdfminer.pdfpage import PDFPage
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        n = len(pdf.pages)
-    except PDFPasswordIncorrect:
-        raise AnalyserError(path, "encrypted PDF: a password is needed to read it") from None
-    except (PSException, ValueError, TypeError, KeyError) as exc:
-        raise AnalyserError(path, f"corrupt or truncated PDF ({type(exc).__name__})") from None
-    pages = []
-    with pdf:  # closed even when a page fails to read
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on damaged files; all mean "cannot open"
+        raise AnalyserError(path, _pdfminer_reason(exc)) from None
+    try:
+        try:
+            # Counted lazily first: pdfplumber would make a Page for each of a 100,000-page tree.
+            counted = sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), MAX_PAGES + 1))
+            if counted > MAX_PAGES:
+                raise AnalyserError(path, f"too many pages (> {MAX_PAGES}); split the file")
+            n = len(pdf.pages)
+        except AnalyserError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise AnalyserError(path, _pdfminer_reason(exc)) from None
+        pages = []
         labels = _pdfminer_labels(pdf, n)
         for i in range(n):
             if only is not None and i + 1 not in only:
                 pages.append(_skipped(i + 1))
                 continue
-            page = pdf.pages[i]
-            height = float(page.height)
-            words = page.extract_words(use_text_flow=True, return_chars=True)
-            parts: list[str] = []
-            boxes: list[tuple[float, float, float, float] | None] = []
-            sizes: list[float] = []
-            last_top = None
-            for w in words:
-                if last_top is not None:
-                    sep = "\n" if abs(w["top"] - last_top) > 2 else " "
-                    parts.append(sep)
-                    boxes.append(None)
-                    sizes.append(0.0)
-                for ch in w["chars"]:
-                    parts.append(ch["text"])
-                    boxes.extend([(ch["x0"], height - ch["bottom"], ch["x1"], height - ch["top"])] * len(ch["text"]))
-                    sizes.extend([float(ch.get("size", 0.0))] * len(ch["text"]))
-                last_top = w["top"]
-            has_images = bool(page.images) if len(words) < 5 else False
-            text = "".join(parts)
-            word_boxes = [(w["x0"], height - w["bottom"], w["x1"], height - w["top"]) for w in words]
-            gutter = find_gutter(word_boxes, float(page.width))
-            text, char_box, font_size = _in_column_order(text, boxes.__getitem__, sizes.__getitem__, gutter)
-            pages.append(Page(number=i + 1, text=text, char_box=char_box, has_images=has_images, font_size=font_size,
-                              label=labels[i]))
-            page.close()  # pdfplumber keeps every parsed page in memory otherwise
+            try:
+                page = _pdfplumber_page(pdf.pages[i], i + 1, path, labels[i])
+            except AnalyserError:
+                raise
+            except Exception:  # noqa: BLE001 - a damaged page: kept as unreadable, the others are still analysed
+                page = Page(number=i + 1, text="", char_box=lambda j: None, unreadable=True, label=labels[i])
+            pages.append(page)
+    finally:
+        _close_plumber(pdf)
     return pages, None
+
+
+def _close_plumber(pdf: Any) -> None:
+    """Close without letting pdfplumber parse the page tree again (its close() walks every page,
+    which raises again on the file that just failed)."""
+    pdf.__dict__.setdefault("_pages", [])
+    try:
+        pdf.close()
+    except Exception:  # noqa: BLE001 - closing a damaged file must not hide the real reason
+        pass
+
+
+def _pdfplumber_page(page: Any, number: int, path: str, label: str | None = None) -> Page:
+    """One page read with pdfplumber, its content size and character count checked first."""
+    try:
+        size = _content_bytes(page.page_obj)
+        if size > MAX_PAGE_CONTENT_BYTES:
+            raise AnalyserError(path, f"page {number} content too large ({size:,} bytes > "
+                                      f"{MAX_PAGE_CONTENT_BYTES:,}, the limit for --pdf-engine pdfplumber)")
+        if len(page.chars) > MAX_PAGE_CHARS:
+            raise _too_many_chars(path, number, len(page.chars))
+        return _plumber_read(page, label)
+    finally:
+        page.close()  # pdfplumber keeps every parsed page in memory otherwise
+
+
+def _plumber_read(page: Any, label: str | None = None) -> Page:
+    """The page's words in text-flow order, one box and font size per character."""
+    height = float(page.height)
+    words = page.extract_words(use_text_flow=True, return_chars=True)
+    parts: list[str] = []
+    boxes: list[tuple[float, float, float, float] | None] = []
+    sizes: list[float] = []
+    last_top = None
+    for w in words:
+        if last_top is not None:
+            sep = "\n" if abs(w["top"] - last_top) > 2 else " "
+            parts.append(sep)
+            boxes.append(None)
+            sizes.append(0.0)
+        for ch in w["chars"]:
+            parts.append(ch["text"])
+            boxes.extend([(ch["x0"], height - ch["bottom"], ch["x1"], height - ch["top"])] * len(ch["text"]))
+            sizes.extend([float(ch.get("size", 0.0))] * len(ch["text"]))
+        last_top = w["top"]
+    has_images = bool(page.images) if len(words) < 5 else False
+    text = "".join(parts)
+    word_boxes = [(w["x0"], height - w["bottom"], w["x1"], height - w["top"]) for w in words]
+    gutter = find_gutter(word_boxes, float(page.width))
+    text, char_box, font_size = _in_column_order(text, boxes.__getitem__, sizes.__getitem__, gutter)
+    return Page(number=page.page_number, text=text, char_box=char_box, has_images=has_images, font_size=font_size,
+                label=label)
 
 
 def _pdfminer_labels(pdf: Any, n: int) -> list[str | None]:
@@ -749,6 +887,7 @@ class PdfBackend:
         return b"%PDF-" in head[:1024]
 
     def load(self, data: bytes, path: str) -> SourceDocument:
+        check_streams(data, path)
         pages, handle = ENGINES[self.engine](data, path)
         handles = [handle]  # kept open for box look-ups; closed here if the PDF is refused
         try:
