@@ -23,6 +23,7 @@ from analyser import analyse
 from analyser.errors import PROCESS_DIED, reason_of
 from analyser.ingest import SUFFIXES
 from analyser.pipeline import DOCUMENT_TIMEOUT_S
+from analyser.report import remove_stale_temps
 from analyser.store import Store
 
 CRASHED = PROCESS_DIED  # what the store records for a file whose worker died
@@ -137,6 +138,9 @@ def run(inputs: list[str], out: Path, workers: int | None = None, retry_failed: 
     store = Store(out)
     reports_dir = out / "reports"
     reports_dir.mkdir(parents=True, exist_ok=True)
+    for folder in (out, reports_dir, out / "tables"):  # left by an earlier run that was killed mid-write
+        if folder.is_dir():
+            remove_stale_temps(folder)
     known = store.status()
     todo: list[tuple[str, str]] = []
     skipped = 0

@@ -165,7 +165,7 @@ def plot(groups: dict[str, dict], out: Path) -> list[Path]:
         fig.autofmt_xdate()
         fig.tight_layout()
         path = out / "checks_by_year.png"
-        fig.savefig(path, dpi=110)
+        _save(fig, path)
         plt.close(fig)
         written.append(path)
     regions = sorted(groups["regions"].items(), key=lambda kv: -kv[1]["n"])[:10]
@@ -175,6 +175,13 @@ def plot(groups: dict[str, dict], out: Path) -> list[Path]:
         if bars:
             written.append(_bars(plt, bars, out / name, title))
     return written
+
+
+def _save(fig, path: Path) -> None:
+    """A plot written atomically like every other output (rendered in memory first)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, dpi=110, format="png")
+    write_atomic(buf.getvalue(), path)
 
 
 def _bars(plt, groups: list, path: Path, title: str) -> Path:
@@ -188,7 +195,7 @@ def _bars(plt, groups: list, path: Path, title: str) -> Path:
     ax.legend()
     ax.set_title(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    _save(fig, path)
     plt.close(fig)
     return path
 

@@ -2,7 +2,11 @@
 carrying the label, score and layer. Written with pypdf (BSD licence)."""
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from analyser.errors import AnalyserError
@@ -21,24 +25,53 @@ LABEL_COLOURS = {
 }
 
 
-def to_pdf(report: Report, original: bytes | None = None) -> bytes:
-    """`original`: the PDF's bytes when the source path is not (or no longer) on disk, as in the UI."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.annotations import Highlight
-    from pypdf.generic import ArrayObject, FloatObject, NameObject, TextStringObject
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs a warning per repair on a damaged file (thousands): kept off stderr unless DEBUG."""
+    logger = logging.getLogger("pypdf")
+    old = logger.level
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(old)
 
+
+def to_pdf(report: Report, original: bytes | None = None) -> bytes:
+    """`original`: the PDF's bytes when the source path is not (or no longer) on disk, as in the UI.
+    A PDF that pdfium could read but pypdf cannot copy (cyclic page tree, a size limit reached,
+    broken references) gives the one-line error, not an internal error."""
     doc = report.document
     if doc.format != "pdf":
         raise AnalyserError(doc.source, "--format pdf needs a PDF input (this input is "
                                         f"{doc.format}); use html or md for a readable report")
     original = original if original is not None else Path(doc.source).read_bytes()
+    try:
+        with _quiet_pypdf():
+            return _annotated(report, original)
+    except AnalyserError:
+        raise
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - pypdf raises many types on damaged files
+        raise AnalyserError(doc.source, f"cannot write the annotated PDF: pypdf cannot copy this PDF "
+                                        f"({type(exc).__name__}); use --format html or md") from None
+
+
+def _annotated(report: Report, original: bytes) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Highlight
+    from pypdf.generic import ArrayObject, FloatObject, NameObject, TextStringObject
+
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
+    n_pages = len(writer.pages)
     for provision, finding in report.findings:
         note = (f"{finding.label} (score {finding.score:.2f}, {finding.layer})"
                 + "".join(f"; {k}={v}" for k, v in finding.attributes.items())
                 + f"\n{provision.heading}")
         for evidence in finding.evidence:
-            if not evidence.page or not evidence.boxes:
+            if not evidence.page or not evidence.boxes or evidence.page > n_pages:
                 continue
             quads: list[float] = []
             for x0, y0, x1, y1 in evidence.boxes:
