@@ -262,3 +262,21 @@ def test_pdfplumber_encrypted_pdf_says_so(tmp_path):
     with path.open("wb") as fh:
         writer.write(fh)
     assert "encrypted PDF" in one_line_error(run("analyse", path, "--pdf-engine", "pdfplumber", "--no-ocr"), str(path))
+
+
+def test_format_pdf_on_a_cyclic_page_tree_is_a_clean_error(tmp_path):
+    """pdfium reads the page; pypdf cannot copy a page tree that contains itself."""
+    from pdfhostile import lines, pdf
+
+    content = lines(30)
+    data = pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+    path = _write(tmp_path, "cyclic.pdf", data)
+    out = tmp_path / "annotated.pdf"
+    line = one_line_error(run("analyse", path, "--format", "pdf", "-o", out, "--no-ocr", "--no-model"), str(path))
+    assert "cannot write the annotated PDF" in line and not out.exists()
