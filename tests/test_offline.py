@@ -66,3 +66,44 @@ def test_imports_reach_no_model_hub(tmp_path):
     res, attempts = _run(["-c", code], tmp_path)
     assert res.returncode == 0, res.stderr
     assert attempts == ""
+
+
+def test_guard_sees_streamlits_address_lookups(tmp_path):
+    """What `streamlit run` does at start-up when no server.address is set: the guard records the
+    UDP connect to 8.8.8.8 and the DNS lookup of checkip.amazonaws.com."""
+    res, attempts = _run(["-c", "from streamlit import net_util; print(net_util.get_internal_ip(), "
+                                "net_util.get_external_ip())"], tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "8.8.8.8" in attempts and "checkip.amazonaws.com" in attempts
+
+
+def test_streamlit_server_start_offline(tmp_path):
+    """The real UI start (`streamlit run app.py` with the project's .streamlit/config.toml, as a
+    user runs it): the server starts, serves its page, and attempts nothing off the machine."""
+    import socket as socket_mod
+    import time
+    import urllib.request
+
+    with socket_mod.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "network.log"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(GUARD), str(ROOT)]), ANALYSER_NETWORK_LOG=str(log))
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, page = time.time() + 120, ""
+        while time.time() < deadline and not page:
+            try:
+                with urllib.request.urlopen(f"http://localhost:{port}/", timeout=2) as resp:
+                    page = resp.read().decode("utf-8", "replace")
+            except OSError:
+                time.sleep(0.5)
+        assert "<html" in page.lower()
+        time.sleep(2)  # let any start-up lookup that runs in the background happen
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=30)[0]
+    attempts = log.read_text(encoding="utf-8") if log.exists() else ""
+    assert attempts == "", attempts
+    assert "URL: http://localhost:" in output and "External URL" not in output and "Network URL" not in output
