@@ -1,156 +1,433 @@
-"""Fuzz every ingest backend and the structure step through the whole pipeline.
+"""Fuzz the command line with hostile and odd inputs, each in its own process with a time and a
+memory limit, and count what went wrong per family.
 
-Inputs are generated with Hypothesis from the seed corpus in tests/fuzz_seeds/ (real treaty
-files: a PDF cut from the AfCFTA, a DOCX and an HTML page of real clauses, a ToTA XML file, a
-Spanish text, an entity bomb, an external-entity file): truncations, bit flips, inserted and
-duplicated chunks, random bytes, and text with every Unicode oddity (NUL, RTL marks, combining
-characters, NBSP in headings). Every input must end in a report or in an AnalyserError (the
-one-line error), within the time limit; anything else is a failure, printed with its input.
+Families (inputs built from the seed corpus in tests/fuzz_seeds/ and corpora/, which are real
+treaty files, plus hand-built oddities):
+  pdf, docx, xml, html, text  mutations of the seeds (truncations, bit flips, inserted, duplicated
+                              and deleted chunks), random bytes, text with every Unicode oddity
+  huge         long texts without headings (1-8 MB; some as one single line)
+  nesting      HTML <div>s and ToTA <article>s/<chapter>s nested thousands deep
+  encodings    ToTA XML in UTF-8/16/32, legacy code pages, with true, lying, unknown or UTF-7 declarations
+  pdfplumber   PDF mutations read with --pdf-engine pdfplumber
+  bombs        PDF FlateDecode streams and DOCX parts that inflate to hundreds of MB
+  geometry     PDFs whose MediaBox is huge, negative, empty, non-numeric or out of range; both engines
+  format-pdf   --format pdf (the annotated copy written by pypdf) on PDF mutations
+  outputs      -o onto a symbolic link, a dangling link, a FIFO, a device node (as root), a file
+               with mode 0640; the output must land where named, keep its mode, leave no temp file
 
-Usage: python scripts/fuzz.py [--per-backend N] [--timeout S] [--seed N]
-Prints the inputs tried per backend, the outcomes and the failures; exits 1 on any failure.
+Each input runs `analyser analyse` in a child forked from a warmed-up parent (models loaded once),
+with RLIMIT_AS as a hard ceiling and killed after --timeout seconds. Failures, counted per family:
+  internal  exit 3 (an internal error), or any exit other than 0 and 2
+  timeout   still running after --timeout seconds
+  memory    peak RSS over --memory-mb (the child's own, from wait4), or killed by the ceiling
+  crash     ended by a signal (SIGABRT, SIGSEGV)
+  stderr    more than one line on stderr
+  output    (outputs family) the named output not written as asked, or a temporary file left
+
+Usage: python scripts/fuzz.py [--n 10000] [--timeout 60] [--memory-mb 1024] [--seed 2026] [--family F ...]
+Prints one line per family and the first failures with their inputs saved under --keep; exits 1 on
+any failure.
 """
 from __future__ import annotations
 
 import argparse
+import io
+import os
+import random
 import resource
+import shutil
 import signal
+import stat
 import sys
 import tempfile
+import threading
 import time
-import traceback
+import zipfile
+import zlib
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import hypothesis
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fuzz_seeds"
-BACKENDS = {"pdf": ".pdf", "docx": ".docx", "xml": ".xml", "html": ".html", "text": ".txt"}
+TEXTS = ROOT / "corpora" / "texts"
+SAMPLE = ROOT / "corpora" / "samples" / "canada-peru-fta-2008.xml"
 ODDITIES = ["\x00", "\u200f", "\u200e", "\u202e", "\u0301", "\u0327", "\u00a0", "\ufeff", "\u2028", "\ud7ff", "\U0001f600",
             "Article\u00a08.2", "ARTICLE\u00a0IV", "Artículo\u200f 14.4", "A rticle 6", "\r\n", "\t", "\x0c", "ﬁ", "Ⅳ"]
+CLAUSE = ("Nothing in this Agreement shall be construed to apply to measures adopted or maintained by either "
+          "Party with respect to cultural industries.")
+OUTCOMES = ("ok", "error")
+FAILURES = ("internal", "timeout", "memory", "crash", "stderr", "output")
 
 
-def seeds_for(backend: str) -> list[bytes]:
-    suffix = BACKENDS[backend]
-    files = sorted(SEEDS.glob(f"*{suffix}")) or sorted(SEEDS.glob("*"))
-    return [f.read_bytes() for f in files]
+@dataclass
+class Case:
+    """One input: its bytes, the file suffix, extra CLI arguments and, for outputs, how to check."""
+
+    data: bytes
+    suffix: str
+    args: list[str] = field(default_factory=list)
+    output: str | None = None  # outputs family: link, dangling, fifo, device, mode0640
 
 
-@st.composite
-def mutated(draw, seeds: list[bytes]) -> bytes:
-    data = bytearray(draw(st.sampled_from(seeds)))
-    for _ in range(draw(st.integers(0, 4))):
-        op = draw(st.sampled_from(["truncate", "flip", "insert", "duplicate", "delete"]))
-        if not data:
+# --- generators ----------------------------------------------------------------------------
+
+def _seed_files(suffix: str) -> list[bytes]:
+    return [f.read_bytes() for f in sorted(SEEDS.glob(f"*{suffix}"))]
+
+
+def _mutate(rng: random.Random, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(0, 4)):
+        if not out:
             break
-        pos = draw(st.integers(0, len(data) - 1))
+        pos = rng.randrange(len(out))
+        op = rng.choice(["truncate", "flip", "insert", "duplicate", "delete"])
         if op == "truncate":
-            del data[pos:]
+            del out[pos:]
         elif op == "flip":
-            data[pos] ^= 1 << draw(st.integers(0, 7))
+            out[pos] ^= 1 << rng.randrange(8)
         elif op == "insert":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=64))
+            out[pos:pos] = rng.randbytes(rng.randint(1, 64))
         elif op == "duplicate":
-            end = min(len(data), pos + draw(st.integers(1, 4096)))
-            data[pos:pos] = data[pos:end]
+            out[pos:pos] = out[pos:pos + rng.randint(1, 4096)]
         else:
-            del data[pos:pos + draw(st.integers(1, 512))]
-    return bytes(data)
+            del out[pos:pos + rng.randint(1, 512)]
+    return bytes(out)
 
 
-@st.composite
-def odd_text(draw) -> bytes:
-    parts = draw(st.lists(st.one_of(st.sampled_from(ODDITIES), st.text(max_size=40)), max_size=60))
-    text = "".join(parts)
-    encoding = draw(st.sampled_from(["utf-8", "utf-16", "utf-8-sig", "cp1252", "latin-1"]))
-    return text.encode(encoding, "replace")
+def _odd_text(rng: random.Random) -> bytes:
+    parts = [rng.choice(ODDITIES) if rng.random() < 0.5 else "".join(chr(rng.randint(32, 0x2FFF)) for _ in range(rng.randint(0, 40)))
+             for _ in range(rng.randint(0, 60))]
+    return "".join(parts).encode(rng.choice(["utf-8", "utf-16", "utf-8-sig", "cp1252", "latin-1"]), "replace")
 
 
-def inputs(backend: str):
-    options = [mutated(seeds_for(backend)), st.binary(max_size=2048)]
-    if backend in {"text", "html", "xml"}:
-        options.append(odd_text())
-    return st.one_of(*options)
+def gen_mutation(suffix: str):
+    seeds = _seed_files(suffix)
+
+    def gen(rng: random.Random) -> Case:
+        r = rng.random()
+        if r < 0.1:
+            return Case(rng.randbytes(rng.randint(0, 2048)), suffix)
+        if r < 0.25 and suffix in {".txt", ".html", ".xml"}:
+            return Case(_odd_text(rng), suffix)
+        return Case(_mutate(rng, rng.choice(seeds)), suffix)
+    return gen
 
 
-class Hang(Exception):
-    pass
+def _treaty_text() -> str:
+    return "\n\n".join(f.read_text(encoding="utf-8") for f in sorted(TEXTS.glob("*.txt")))
 
 
-def _alarm(signum, frame):
-    raise Hang()
+def gen_huge(rng: random.Random) -> Case:
+    import re
+
+    text = re.sub(r"(?im)^\s*(article|art[ií]culo|chapter|chapitre|cap[ií]tulo|section|annex|anexo|part)\b", "Para",
+                  _treaty_text())
+    size = rng.randint(1, 8) * 2**20
+    body = (text + "\n\n") * (size // len(text) + 1)
+    if rng.random() < 0.3:
+        body = body.replace("\n", " ")  # one line, one paragraph
+    return Case(body[:size].encode("utf-8"), ".txt")
 
 
-def run_one(data: bytes, suffix: str, timeout: float) -> str:
-    """'report' or 'error:<reason>' for a good outcome; raises for a failure."""
-    from analyser import AnalyserError, analyse
+def gen_nesting(rng: random.Random) -> Case:
+    depth = rng.choice([1000, 5000, 10000, 20000, 50000])
+    if rng.random() < 0.5:
+        tag = rng.choice(["div", "p", "section", "span", "li"])
+        page = "<html><body>" + f"<{tag}>{CLAUSE} " * depth + f"</{tag}>" * depth + "</body></html>"
+        return Case(page.encode(), ".html")
+    tag = rng.choice(["article", "chapter"])
+    xml = ('<treaty><body><chapter name="One">' + f"<{tag}>{CLAUSE} " * depth + f"</{tag}>" * depth
+           + "</chapter></body></treaty>")
+    return Case(xml.encode(), ".xml")
 
-    with tempfile.TemporaryDirectory(prefix="analyser-fuzz-") as tmp:
-        path = Path(tmp) / f"input{suffix}"
-        path.write_bytes(data)
-        signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-        try:
+
+def gen_encodings(rng: random.Random) -> Case:
+    text = SAMPLE.read_text(encoding="utf-8")
+    body = text[text.index("<treaty"):]
+    codec = rng.choice(["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "cp1252", "latin-1", "utf-8-sig"])
+    declared = rng.choice([codec, "UTF-8", "UTF-16", "utf-32", "UTF-7", "x-bogus-42", "ISO-8859-1", "windows-1252",
+                           "ebcdic-cp-us", "", None])
+    decl = "" if declared is None else f'<?xml version="1.0" encoding="{declared}"?>\n'
+    return Case((decl + body).encode(codec, "replace"), rng.choice([".xml", ".txt"]))
+
+
+def gen_plumber(rng: random.Random) -> Case:
+    case = gen_mutation(".pdf")(rng)
+    case.args = ["--pdf-engine", "pdfplumber"]
+    return case
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _text_pdf(content: bytes, mediabox: bytes = b"[0 0 612 792]", flate: bool = False) -> bytes:
+    data = zlib.compress(content, 9) if flate else content
+    return _pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox " + mediabox + b" /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d%s >>\nstream\n" % (len(data), b" /Filter /FlateDecode" if flate else b"") + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+
+
+def _lines(n: int, x: float = 72, y: float = 720) -> bytes:
+    return b"BT /F1 9 Tf %g %g Td 11 TL " % (x, y) + b"".join(b"(" + CLAUSE.encode() + b") '\n" for _ in range(n)) + b"ET"
+
+
+def _inflating_zip(rng: random.Random) -> bytes:
+    """A real DOCX seed with one part (comments or a media file) inflating to 200-800 MB."""
+    seed = _seed_files(".docx")[0]
+    size = rng.choice([200, 400, 800]) * 2**20
+    name = rng.choice(["word/comments.xml", "word/media/image1.png", "word/document.xml"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(seed)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != name:
+                dst.writestr(info, src.read(info.filename))
+        with dst.open(zipfile.ZipInfo(name), "w", force_zip64=True) as fh:
+            chunk = b"<w:comment " + b" " * (2**20 - 11)
+            for _ in range(size // 2**20):
+                fh.write(chunk)
+    return out.getvalue()
+
+
+def gen_bombs(rng: random.Random) -> Case:
+    if rng.random() < 0.5:
+        return Case(_inflating_zip(rng), ".docx")
+    n = rng.choice([50_000, 200_000, 1_000_000])  # ~5, 20, 100 MB of text operators
+    return Case(_text_pdf(_lines(n), flate=True), ".pdf", rng.choice([[], ["--pdf-engine", "pdfplumber"]]))
+
+
+def gen_geometry(rng: random.Random) -> Case:
+    box = rng.choice([b"[0 0 1e9 792]", b"[0 0 1000000000 1000000000]", b"[0 0 -612 -792]", b"[0 0 0 0]",
+                      b"[0 0 612]", b"[0 0 nan 792]", b"[0 0 1e400 792]", b"[612 792 0 0]", b"[0 0 14400 14400]",
+                      b"[-1e30 -1e30 1e30 1e30]", b"(box)"])
+    x, y = rng.choice([(72, 720), (1e8, 720), (-5e8, 1e8), (72, -1e9)])
+    content = _lines(rng.choice([1, 20, 200]), x, y)
+    if rng.random() < 0.3:  # two columns far apart
+        content += b"\n" + _lines(20, 5e8, 720)
+    return Case(_text_pdf(content, box), ".pdf", rng.choice([[], ["--pdf-engine", "pdfplumber"]]))
+
+
+def gen_format_pdf(rng: random.Random) -> Case:
+    case = gen_mutation(".pdf")(rng)
+    case.args = ["--format", "pdf", *rng.choice([[], ["--pdf-engine", "pdfplumber"]])]
+    case.output = "file"
+    return case
+
+
+def gen_outputs(rng: random.Random) -> Case:
+    data = (TEXTS / "es-tratado-de-montevideo-1980-aladi.txt").read_bytes()
+    kinds = ["link", "dangling", "fifo", "mode0640", "stale"] + (["device"] if os.geteuid() == 0 else [])
+    return Case(data, ".txt", rng.choice([[], ["--format", "md"], ["--format", "csv"]]), rng.choice(kinds))
+
+
+FAMILIES = {
+    "pdf": gen_mutation(".pdf"), "docx": gen_mutation(".docx"), "xml": gen_mutation(".xml"),
+    "html": gen_mutation(".html"), "text": gen_mutation(".txt"),
+    "huge": gen_huge, "nesting": gen_nesting, "encodings": gen_encodings, "pdfplumber": gen_plumber,
+    "bombs": gen_bombs, "geometry": gen_geometry, "format-pdf": gen_format_pdf, "outputs": gen_outputs,
+}
+
+
+# --- running -------------------------------------------------------------------------------
+
+def warm_up() -> None:
+    """Load the pipeline and its models once in this parent; each child is a fork of it."""
+    from analyser import analyse
+
+    with tempfile.TemporaryDirectory(prefix="analyser-fuzz-") as folder:
+        for name in ("en-canada-peru-fta-excerpt.txt", "es-tratado-de-montevideo-1980-aladi.txt"):
+            path = Path(folder) / name
+            shutil.copy(TEXTS / name, path)
             analyse(path, ocr=False)
-            return "report"
-        except AnalyserError as exc:
-            assert "\n" not in str(exc), "error message spans several lines"
-            return "error:" + exc.reason.split("(")[0].strip()[:60]
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def fuzz(backend: str, count: int, timeout: float, seed: int) -> tuple[Counter, list[str]]:
-    outcomes: Counter = Counter()
-    failures: list[str] = []
-    suffix = BACKENDS[backend]
+def _prepare_output(case: Case, folder: Path) -> tuple[Path | None, threading.Thread | None, list[bytes]]:
+    """The output path the child writes, made into the link, FIFO or device the case asks for."""
+    if case.output is None:
+        return None, None, []
+    received: list[bytes] = []
+    real = folder / "out" / "report.out"
+    real.parent.mkdir()
+    if case.output == "file":
+        return real, None, received
+    if case.output in {"link", "dangling"}:
+        if case.output == "link":
+            real.write_text("old report")
+        link = folder / "link.out"
+        link.symlink_to(real)
+        return link, None, received
+    if case.output == "mode0640":
+        real.write_text("old report")
+        real.chmod(0o640)
+        return real, None, received
+    if case.output == "stale":
+        (real.parent / ".report.out.abcd1234.tmp").write_text("left by a killed run")
+        return real, None, received
+    if case.output == "fifo":
+        os.mkfifo(real)
+        reader = threading.Thread(target=lambda: received.append(real.read_bytes()), daemon=True)
+        reader.start()
+        return real, reader, received
+    os.mknod(real, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # device: a /dev/null
+    return real, None, received
 
-    @hypothesis.seed(seed)  # the same --seed gives the same inputs
-    @settings(max_examples=count, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), phases=[hypothesis.Phase.generate])
-    @given(inputs(backend))
-    def check(data: bytes) -> None:
-        try:
-            outcome = run_one(data, suffix, timeout)
-        except Hang:
-            outcome = "FAIL:hang"
-            failures.append(f"{backend}: hang (> {timeout} s) on {len(data)} bytes starting {data[:40]!r}")
-        except Exception as exc:  # noqa: BLE001 - every other exception is a finding
-            outcome = f"FAIL:{type(exc).__name__}"
-            failures.append(f"{backend}: {type(exc).__name__}: {exc} on {len(data)} bytes starting {data[:40]!r}\n"
-                            + "".join(traceback.format_exc(limit=-3)))
-        outcomes[outcome] += 1
 
-    check()
-    return outcomes, failures
+def _check_output(case: Case, out: Path, received: list[bytes]) -> bool:
+    """True when the output landed where and how it was named, and nothing else was left."""
+    real = out.parent / "report.out" if case.output not in {"link", "dangling"} else out.parent / "out" / "report.out"
+    left = sorted(p.name for p in real.parent.iterdir())
+    if left != ["report.out"]:
+        return False
+    if case.output in {"link", "dangling"}:
+        return out.is_symlink() and real.is_file() and real.read_text() != "old report"
+    if case.output == "mode0640":
+        return stat.S_IMODE(real.stat().st_mode) == 0o640 and real.read_text() != "old report"
+    if case.output == "fifo":
+        return stat.S_ISFIFO(real.stat().st_mode) and bool(received and received[0])
+    if case.output == "device":
+        return stat.S_ISCHR(real.stat().st_mode)
+    return real.is_file() and real.stat().st_size > 0
+
+
+def run_case(case: Case, timeout: float, memory_mb: int, ceiling_mb: int) -> tuple[str, str]:
+    """(outcome, detail): outcome is 'ok', 'error' or one of FAILURES."""
+    with tempfile.TemporaryDirectory(prefix="analyser-fuzz-") as tmp:
+        folder = Path(tmp)
+        path = folder / f"input{case.suffix}"
+        path.write_bytes(case.data)
+        out, reader, received = _prepare_output(case, folder)
+        argv = ["analyse", str(path), "--no-ocr", *case.args] + (["-o", str(out)] if out else [])
+        err_path = folder / "stderr"
+        pid = os.fork()
+        if pid == 0:  # the child: limits, quiet output, the CLI
+            try:
+                os.setsid()
+                limit = ceiling_mb * 2**20
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+                fd = os.open(err_path, os.O_WRONLY | os.O_CREAT, 0o600)
+                os.dup2(fd, 2)
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                from analyser.cli import main
+
+                code = main(argv)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+            except SystemExit as exc:
+                os._exit(exc.code if isinstance(exc.code, int) else 1)
+            except BaseException:  # noqa: BLE001
+                os._exit(99)
+        timer = threading.Timer(timeout, lambda: _kill(pid))
+        timer.start()
+        start = time.monotonic()
+        _, status, usage = os.wait4(pid, 0)
+        timer.cancel()
+        elapsed = time.monotonic() - start
+        if reader is not None:
+            if reader.is_alive():  # the child never opened the FIFO: let the reader go
+                try:
+                    os.close(os.open(out, os.O_WRONLY | os.O_NONBLOCK))
+                except OSError:
+                    pass
+            reader.join(5)
+        stderr = err_path.read_text(encoding="utf-8", errors="replace") if err_path.exists() else ""
+        rss_mb = usage.ru_maxrss / 1024
+        last = stderr.strip().splitlines()[-1][:160] if stderr.strip() else ""
+        if elapsed >= timeout and os.WIFSIGNALED(status):
+            return "timeout", f"killed after {timeout:.0f} s"
+        if "MemoryError" in stderr or rss_mb > memory_mb:
+            return "memory", f"peak {rss_mb:.0f} MB; {last}"
+        if os.WIFSIGNALED(status):
+            return "crash", f"signal {os.WTERMSIG(status)}; {last}"
+        code = os.WEXITSTATUS(status)
+        if code not in (0, 2):
+            return "internal", f"exit {code}: {last}"
+        if len(stderr.strip().splitlines()) > 1:
+            return "stderr", f"{len(stderr.strip().splitlines())} lines: {stderr.strip().splitlines()[0][:120]}"
+        if code == 0 and case.output and case.output != "file" and not _check_output(case, out, received):
+            return "output", f"{case.output}: output not as named"
+        return ("ok", "") if code == 0 else ("error", last.split(": ", 3)[-1][:60])
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def fuzz(families: list[str], n: int, timeout: float, memory_mb: int, ceiling_mb: int, seed: int,
+         keep: Path | None = None, log=None) -> tuple[dict[str, Counter], dict[str, list[str]]]:
+    """Run n inputs spread over the families (round robin, fixed seed): per family, the outcome
+    counts and a line per failure."""
+    counts: dict[str, Counter] = {f: Counter() for f in families}
+    details: dict[str, list[str]] = {f: [] for f in families}
+    rngs = {f: random.Random(f"{seed}:{f}") for f in families}
+    for i in range(n):
+        family = families[i % len(families)]
+        case = FAMILIES[family](rngs[family])
+        outcome, detail = run_case(case, timeout, memory_mb, ceiling_mb)
+        counts[family][outcome] += 1
+        if outcome not in OUTCOMES:
+            details[family].append(f"{outcome}: {detail} ({len(case.data)} bytes{', ' + ' '.join(case.args) if case.args else ''}"
+                                   f"{', -o ' + case.output if case.output else ''})")
+            if keep is not None:
+                keep.mkdir(parents=True, exist_ok=True)
+                (keep / f"{family}-{i}{case.suffix}").write_bytes(case.data)
+        if log is not None and (i + 1) % 100 == 0:
+            print(f"... {i + 1}/{n} inputs", file=log)
+            print(table(families, counts), file=log, flush=True)
+    return counts, details
+
+
+def table(families: list[str], counts: dict[str, Counter]) -> str:
+    """One line per family: inputs, good outcomes and each kind of failure."""
+    lines = [f"{'family':<11} {'inputs':>6} {'ok':>5} {'error':>5} " + " ".join(f"{f:>8}" for f in FAILURES)]
+    for family in families:
+        c = counts[family]
+        lines.append(f"{family:<11} {sum(c.values()):6d} {c['ok']:5d} {c['error']:5d} "
+                     + " ".join(f"{c[f]:8d}" for f in FAILURES))
+    return "\n".join(lines)
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--per-backend", type=int, default=2000)
-    ap.add_argument("--timeout", type=float, default=30.0)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=1300, help="inputs in all (spread evenly over the families)")
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds before a run is killed and counted")
+    ap.add_argument("--memory-mb", type=int, default=1024, help="peak RSS above this counts as a failure")
+    ap.add_argument("--ceiling-mb", type=int, default=6144, help="RLIMIT_AS of each run (protects the machine)")
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--memory-mb", type=int, default=4096, help="address-space limit of this process")
+    ap.add_argument("--family", action="append", choices=sorted(FAMILIES), help="only these families")
+    ap.add_argument("--keep", type=Path, help="save the failing inputs here")
     args = ap.parse_args()
-    limit = args.memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    total, all_failures = 0, []
+    families = args.family or list(FAMILIES)
     start = time.perf_counter()
-    for backend in BACKENDS:
-        t0 = time.perf_counter()
-        outcomes, failures = fuzz(backend, args.per_backend, args.timeout, args.seed)
-        n = sum(outcomes.values())
-        total += n
-        all_failures += failures
-        top = ", ".join(f"{k} {v}" for k, v in outcomes.most_common(6))
-        print(f"{backend:<5} {n:6d} inputs in {time.perf_counter() - t0:6.1f} s, {len(failures)} failures; {top}")
-    print(f"total {total} inputs in {time.perf_counter() - start:.0f} s: {len(all_failures)} tracebacks or hangs")
-    for f in all_failures[:20]:
-        print(f)
-    return 1 if all_failures else 0
+    warm_up()
+    counts, details = fuzz(families, args.n, args.timeout, args.memory_mb, args.ceiling_mb, args.seed, args.keep, sys.stderr)
+    failed = sum(c[f] for c in counts.values() for f in FAILURES)
+    print(table(families, counts))
+    print(f"total {args.n} inputs in {time.perf_counter() - start:.0f} s (timeout {args.timeout:.0f} s, memory "
+          f"{args.memory_mb} MB): {failed} failures")
+    for family in families:
+        for line in details[family][:5]:
+            print(f"  {family}: {line}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -204,7 +204,7 @@ def test_pdf_stream_bomb_is_refused_before_inflating(tmp_path, engine):
     from pdfhostile import lines, text_pdf
 
     path = _write(tmp_path, "bomb.pdf", text_pdf(lines(100_000), filt=True))  # 40 KB inflating to 10 MB
-    assert "PDF stream too large when decompressed (> 8 MB, the limit)" in one_line_error(
+    assert "PDF stream too large when decompressed (> 4 MB, the limit)" in one_line_error(
         run("analyse", path, "--pdf-engine", engine, "--no-ocr"), str(path))
 
 

@@ -42,8 +42,8 @@ MAX_PAGES = 5000  # a longer PDF is refused with a clear reason (time and memory
 # inflates to 557 KB, the busiest page holds 6,949 objects and 7,065 characters.
 # A non-image FlateDecode stream inflating beyond this is refused before any engine inflates it
 # (pdfium keeps ~15 bytes per content byte for the page and ~90 per character for its text).
-MAX_STREAM_BYTES = 8 * 2**20
-MAX_PAGE_OBJECTS = 100_000  # objects on one page, counted before pdfium builds its text
+MAX_STREAM_BYTES = 4 * 2**20
+MAX_PAGE_OBJECTS = 50_000  # objects on one page, counted before pdfium builds its text
 MAX_PAGE_CHARS = 200_000  # characters on one page
 # pdfplumber interprets a page in Python (~400 bytes per character): its decoded content is capped first.
 MAX_PAGE_CONTENT_BYTES = 2 * 2**20
