@@ -280,3 +280,11 @@ def test_format_pdf_on_a_cyclic_page_tree_is_a_clean_error(tmp_path):
     out = tmp_path / "annotated.pdf"
     line = one_line_error(run("analyse", path, "--format", "pdf", "-o", out, "--no-ocr", "--no-model"), str(path))
     assert "cannot write the annotated PDF" in line and not out.exists()
+
+
+def test_input_from_a_device_is_read_to_the_limit_only(monkeypatch):
+    from analyser import ingest
+
+    monkeypatch.setattr(ingest, "MAX_BYTES", 2**20)
+    with pytest.raises(AnalyserError, match=r"file too large \(> 1 MB\)"):
+        ingest.load("/dev/zero")

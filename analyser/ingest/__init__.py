@@ -43,7 +43,10 @@ def load(path: str | Path, pdf_engine: str = "pdfium", ocr: bool = True) -> Sour
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise AnalyserError(name, f"file too large ({size // 2**20} MB > {MAX_BYTES // 2**20} MB)")
-        data = p.read_bytes()
+        with p.open("rb") as fh:  # read to the limit only: a pipe or a device (/dev/zero) has no size
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise AnalyserError(name, f"file too large (> {MAX_BYTES // 2**20} MB)")
     except OSError as exc:
         raise AnalyserError(name, f"cannot read file ({exc.strerror})") from None
     return load_bytes(data, name, pdf_engine, ocr)
