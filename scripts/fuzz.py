@@ -199,7 +199,9 @@ def _inflating_zip(rng: random.Random) -> bytes:
         for info in src.infolist():
             if info.filename != name:
                 dst.writestr(info, src.read(info.filename))
-        with dst.open(zipfile.ZipInfo(name), "w", force_zip64=True) as fh:
+        info = zipfile.ZipInfo(name)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with dst.open(info, "w", force_zip64=True) as fh:
             chunk = b"<w:comment " + b" " * (2**20 - 11)
             for _ in range(size // 2**20):
                 fh.write(chunk)
