@@ -61,7 +61,8 @@ TOTA = ('<?xml version="1.0" encoding="{enc}"?><treaty><meta><name>T</name></met
 
 @pytest.mark.parametrize("declared, codec", [
     ("bogus-8", "utf-8"), ("UTF-7", "utf-8"), ("utf-32", "utf-8"), ("UTF-16", "utf-16"), ("UTF-16", "utf-16-le"),
-    ("UTF-32", "utf-32"), ("UTF-8", "utf-16-be"), ("ISO-8859-1", "latin-1"), ("windows-1252", "cp1252")])
+    ("UTF-32", "utf-32"), ("UTF-8", "utf-16-be"), ("ISO-8859-1", "latin-1"), ("windows-1252", "cp1252"),
+    ("ebcdic-cp-us", "utf-8"), ("", "utf-8")])
 def test_xml_unknown_lying_or_wide_encodings_are_read_as_tota(declared, codec):
     doc = load_bytes(TOTA.format(enc=declared).encode(codec), "treaty.xml")
     assert doc.format == "tota-xml"

@@ -30,6 +30,7 @@ _WIDE_STARTS = ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32")
                 (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xfe\xff", "utf-16"), (b"\xff\xfe", "utf-16"),
                 (b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
                 (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>")
 _DECLARED = re.compile(rb"^\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
 # Declarations never trusted: UTF-7 can smuggle markup past a byte-level check, and a wide
 # encoding declared in ASCII-compatible bytes is a lie.
@@ -71,9 +72,11 @@ def decode_xml(data: bytes, path: str) -> str:
             name = None
         if name and name not in _UNTRUSTED:
             try:
-                return data.decode(name)
+                text = data.decode(name)
             except UnicodeDecodeError:
-                pass
+                text = ""
+            if text.lstrip().startswith("<?xml"):  # else a lie (EBCDIC declared in ASCII bytes)
+                return text
     return decode(data, path)[0]
 
 
@@ -111,7 +114,9 @@ class TotaBackend:
 
     def load(self, data: bytes, path: str) -> SourceDocument:
         try:
-            root = SafeET.fromstring(decode_xml(data, path), forbid_dtd=True)
+            # The declaration has served (decode_xml read its encoding): dropped, so an odd one
+            # (an empty or unknown encoding name) cannot fail the parse.
+            root = SafeET.fromstring(_DECLARATION.sub("", decode_xml(data, path), count=1), forbid_dtd=True)
         except DefusedXmlException as exc:
             raise AnalyserError(path, f"unsafe XML refused ({type(exc).__name__}: DTDs and entities are not allowed)") from None
         except ParseError as exc:
