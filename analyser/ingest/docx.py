@@ -158,9 +158,10 @@ def _table_rows(table: Table) -> list[str]:
 
 
 # Uncompressed sizes a DOCX may declare: python-docx reads every part into memory and parses the
-# XML ones, so a small zip of a 1 GB part would take gigabytes. Real treaty drafts stay far below.
-MAX_PART_BYTES = 150 * 2**20
-MAX_TOTAL_BYTES = 400 * 2**20
+# XML ones (lxml takes several times the XML's size), so a small zip of a 1 GB part would take
+# gigabytes. Real treaty drafts stay far below.
+MAX_PART_BYTES = 100 * 2**20
+MAX_TOTAL_BYTES = 300 * 2**20
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], path: str) -> None:
