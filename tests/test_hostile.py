@@ -289,3 +289,27 @@ def test_input_from_a_device_is_read_to_the_limit_only(monkeypatch):
     monkeypatch.setattr(ingest, "MAX_BYTES", 2**20)
     with pytest.raises(AnalyserError, match=r"file too large \(> 1 MB\)"):
         ingest.load("/dev/zero")
+
+
+def test_long_text_without_headings_reaches_classification(tmp_path, monkeypatch):
+    """A real agreement pasted as one 3-million-character line, with no heading the grammar knows:
+    ingest, structure and language pass it on whole; what a long provision needs is the classify
+    stage's business."""
+    import re
+
+    from analyser import classify, pipeline
+
+    text = (TEXTS / "en-canada-peru-fta-excerpt.txt").read_text(encoding="utf-8")
+    text = re.sub(r"(?im)^\s*(article|chapter|section|annex|part)\b", "Para", text).replace("\n", " ")
+    path = tmp_path / "pasted.txt"
+    path.write_text((text + " ") * (3_000_000 // len(text) + 1), encoding="utf-8")
+    seen = []
+
+    def reached(doc, layers):
+        seen.extend(len(p.text) for p in doc.provisions)
+        raise RuntimeError("classification reached")
+
+    monkeypatch.setattr(classify, "classify", reached)
+    with pytest.raises(RuntimeError, match="classification reached"):
+        pipeline.analyse(path, ocr=False, use_model=False)
+    assert max(seen) > 3_000_000 - len(text)
