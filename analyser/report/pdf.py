@@ -52,7 +52,7 @@ def to_pdf(report: Report, original: bytes | None = None) -> bytes:
     try:
         with _quiet_pypdf():
             return _annotated(report, original)
-    except AnalyserError:
+    except (AnalyserError, NameError):  # a NameError is a bug here, not a damaged file
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - pypdf raises many types on damaged files
         raise AnalyserError(doc.source, f"cannot write the annotated PDF: pypdf cannot copy this PDF "
@@ -64,6 +64,7 @@ def _annotated(report: Report, original: bytes) -> bytes:
     from pypdf.annotations import Highlight
     from pypdf.generic import ArrayObject, FloatObject, NameObject, TextStringObject
 
+    doc = report.document
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
     n_pages = len(writer.pages)
     for provision, finding in report.findings:
