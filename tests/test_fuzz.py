@@ -20,18 +20,6 @@ sys.modules["fuzz"] = fuzz  # dataclasses look their module up there
 SPEC.loader.exec_module(fuzz)
 
 
-
-def pending(family: str, failure: str) -> str | None:
-    """Failures that belong to work done beside this one (issue 17, items 1 and 2): a provision over
-    1,000,000 characters (spaCy E088; classified in pieces in the classify stage) and the column
-    detection on absurd page geometry (bounded in find_gutter)."""
-    if "E088" in failure:
-        return "a provision over 1,000,000 characters: classified in pieces by the classify stage"
-    if family == "geometry" and failure.startswith("timeout"):
-        return "column detection on absurd page geometry: bounded in find_gutter"
-    return None
-
-
 @pytest.fixture(scope="module")
 def results():
     families = list(fuzz.FAMILIES)
@@ -43,10 +31,6 @@ def results():
 
 @pytest.mark.parametrize("family", list(fuzz.FAMILIES))
 def test_fuzz_family(results, family):
-    failures = results[family]["failures"]
-    reasons = [pending(family, f) for f in failures]
-    if failures and all(reasons):
-        pytest.xfail("; ".join(sorted(set(reasons))))
     counts = results[family]["counts"]
     assert sum(counts.values()) == 1
     assert set(counts) <= {"ok", "error"}, results[family]["failures"]
