@@ -1,7 +1,8 @@
 """The G1..G8 gap checks (codebook.md), computed from findings only.
 
-Each check is a small function of the labelled provisions; the wording of questions and
-explanations lives in data/checks.yaml.
+Each check is a small function of the labelled provisions; the guideline paragraphs live in
+data/checks.yaml, the questions and explanations in the catalogue (analyser/lang/<code>.yaml), in
+the report language: the agreement's own unless the caller asks for another.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from analyser.datafile import load_yaml
+from analyser.i18n import Texts, report_language
 from analyser.model import CHECK_IDS, Check, Document, Finding, Provision
 
 DATA = Path(__file__).parent / "data"
@@ -18,7 +20,7 @@ MAX_WHERE = 3  # headings named in one explanation
 
 
 @lru_cache(maxsize=1)
-def texts() -> dict[str, dict[str, Any]]:
+def guidelines() -> dict[str, dict[str, Any]]:
     return load_yaml(DATA / "checks.yaml")
 
 
@@ -36,10 +38,12 @@ def _ids(hits: Hits) -> list[str]:
     return list(dict.fromkeys(p.id for p, _ in hits))
 
 
-def _where(hits: Hits) -> str:
+def _where(hits: Hits, tr: Texts) -> str:
+    """The supporting provisions' own headings, as the agreement prints them, whatever the report language."""
     names = list(dict.fromkeys(_short(p) for p, _ in hits))
     more = len(names) - MAX_WHERE
-    return ", ".join(names[:MAX_WHERE]) + (f" and {more} more" if more > 0 else "")
+    shown = ", ".join(names[:MAX_WHERE])
+    return tr("checks.and_more", names=shown, n=more) if more > 0 else shown
 
 
 def _short(p: Provision) -> str:
@@ -52,14 +56,20 @@ def _chapter(p: Provision) -> str:
     return parts[0] if parts else ""
 
 
-def _check(cid: str, status: str, hits: Hits, also: Hits = ()) -> Check:
+def _check_in(cid: str, status: str, hits: Hits, also: Hits = (), tr: Texts = Texts("en")) -> Check:
     """`hits` are named in the explanation; `also` only join the supporting provisions."""
-    t = texts()[cid]
-    return Check(id=cid, status=status, provisions=_ids(hits + list(also)), why=t[status].format(where=_where(hits)),
-                 guideline=str(t["guideline"]), question=t["question"])
+    return Check(id=cid, status=status, provisions=_ids(hits + list(also)),
+                 why=tr(f"checks.{cid}.{status}", where=_where(hits, tr)),
+                 guideline=str(guidelines()[cid]["guideline"]), question=tr(f"checks.{cid}.question"))
 
 
-def run(doc: Document) -> dict[str, Check]:
+def run(doc: Document, lang: str | None = None) -> dict[str, Check]:
+    """The checks of one document, worded in `lang` (default: the document's language)."""
+    tr = Texts(report_language(doc.language, lang))
+
+    def _check(cid: str, status: str, hits: Hits, also: Hits = ()) -> Check:
+        return _check_in(cid, status, hits, also, tr)
+
     refs = _hits(doc, "convention_reference")
     convention = [h for h in refs if not h[1].attributes.get("guidelines")]
     guidelines = [h for h in refs if h[1].attributes.get("guidelines")]
@@ -74,15 +84,15 @@ def run(doc: Document) -> dict[str, Check]:
         "G2": _check("G2", "met", guidelines) if guidelines else _check("G2", "missing", []),
         "G3": (_check("G3", "met", agreement_wide, also=exemptions) if agreement_wide
                else _check("G3", "partly", exemptions) if exemptions else _check("G3", "missing", [])),
-        "G4": _g4(digital, exemptions, agreement_wide),
-        "G5": _simple("G5", _hits(doc, "preferential_treatment")),
+        "G4": _g4(digital, exemptions, agreement_wide, _check),
+        "G5": _simple("G5", _hits(doc, "preferential_treatment"), _check),
         "G6": (_check("G6", "met", dedicated) if dedicated
                else _check("G6", "partly", coop) if coop else _check("G6", "missing", [])),
         "G7": _check("G7", "met", policy + agreement_wide) if policy or agreement_wide else _check("G7", "missing", []),
-        "G8": _simple("G8", _hits(doc, "coherence")),
+        "G8": _simple("G8", _hits(doc, "coherence"), _check),
     }
     for cid, check in checks.items():
-        _add_candidates(check, doc)
+        _add_candidates(check, doc, tr)
     return {cid: checks[cid] for cid in CHECK_IDS}
 
 
@@ -94,16 +104,16 @@ CHECK_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _add_candidates(check: Check, doc: Document) -> None:
+def _add_candidates(check: Check, doc: Document, tr: Texts) -> None:
     """Name the provisions worth a look for a check; a missing check says how many there are."""
     labels = CHECK_LABELS[check.id]
     check.candidates = [p.id for p in doc.provisions
                         if p.id not in check.provisions and any(c.label in labels for c in p.candidates)]
     if check.status == "missing" and check.candidates:
-        check.why += " " + texts()["worth_a_look"].format(n=len(check.candidates))
+        check.why += " " + tr("checks.worth_a_look", n=len(check.candidates))
 
 
-def _simple(cid: str, hits: Hits) -> Check:
+def _simple(cid: str, hits: Hits, _check) -> Check:
     return _check(cid, "met", hits) if hits else _check(cid, "missing", [])
 
 
@@ -119,7 +129,7 @@ def _refers_to(p: Provision, chapters: set[str]) -> bool:
     return False
 
 
-def _g4(digital: Hits, exemptions: Hits, agreement_wide: Hits) -> Check:
+def _g4(digital: Hits, exemptions: Hits, agreement_wide: Hits, _check) -> Check:
     if not digital:
         return _check("G4", "n/a", [])
     carved = [h for h in digital if h[1].attributes.get("carve_out")]

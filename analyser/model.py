@@ -147,6 +147,7 @@ class Report:
     checks: dict[str, Check]
     schema_version: str = "2"  # 2: candidates beside findings, calibrated scores
     analyser_version: str = ""
+    language: str | None = None  # the report language (question, why, md/html/pdf text); None: the document's
 
     @property
     def findings(self) -> list[tuple[Provision, Finding]]:
@@ -158,6 +159,7 @@ class Report:
         return {
             "schema_version": self.schema_version,
             "analyser_version": self.analyser_version,
+            "report_language": self.language or self.document.language,
             "document": {
                 "source": doc.source,
                 "sha256": doc.sha256,

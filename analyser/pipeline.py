@@ -10,6 +10,7 @@ import logging
 import time
 
 from analyser.errors import PROCESS_DIED, AnalyserError, reason_of
+from analyser.i18n import report_language
 from analyser.model import Document, Evidence, Report
 
 
@@ -115,13 +116,15 @@ def _analyse(path, language_override, language_engine, pdf_engine, ocr, use_mode
     try:
         doc = structure.build(source)
         language.assign(doc, override=language_override, engine_name=language_engine)
+        structure.localise_headings(doc)
         classify.classify(doc, classify.layers(use_model, rules=rules))
         locate_evidence(doc)
         label_pages(doc)
     finally:
         if source.layout is not None:
             source.layout.close()  # every box is known now, or the analysis failed: free the PDF
-    report = Report(document=doc, checks=checks.run(doc), analyser_version=__version__)
+    report = Report(document=doc, checks=checks.run(doc), analyser_version=__version__,
+                    language=report_language(doc.language))
     log.info("document %s: %s, %d provisions, %d findings in %.2f s", doc.sha256[:12], doc.format,
              len(doc.provisions), len(report.findings), time.perf_counter() - start)
     return report

@@ -313,7 +313,7 @@ def _structure_plain(block: Block, base: int, b: _Builder) -> None:
     # Text before the first heading: title and preamble.
     first = headings[0][0] if headings else len(text)
     if text[:first].strip():
-        b.add_preamble(block.heading + ["Preamble"], text[:first], base, block.source_id, block.page)
+        b.add_preamble(block.heading + [PREAMBLE], text[:first], base, block.source_id, block.page)
     stack: list[tuple[int, str]] = []  # (level, label)
     instrument = False  # the open level-0 heading is a titled protocol: parts and chapters nest in it
     for i, (line_start, body_start, kind, label, titled) in enumerate(headings):
@@ -415,3 +415,26 @@ def article_number(heading: str) -> str:
     """The number of the article in a heading path ("Chapter 8 > Article 8.2 > 3" -> "8.2"), or ""."""
     _, _, m = _article_segment(heading)
     return m.group("num") if m else ""
+
+
+PREAMBLE, _RECITAL = "Preamble", re.compile(r"Recital (\d+)")
+
+
+def localise_headings(doc: Document) -> None:
+    """Word the headings this stage makes up ("Preamble", "Recital 3") in the document's language
+    ("Préambule > Considérant 3", "Preámbulo > Considerando 3"), once the language is known: the
+    agreement's own headings are left as printed. English documents keep the English words."""
+    from analyser.i18n import Texts
+
+    if doc.language not in ("fr", "es"):
+        return
+    tr = Texts(doc.language)
+    for p in doc.provisions:
+        if PREAMBLE not in p.heading and p.kind != "recital":
+            continue
+        parts = p.heading.split(" > ")
+        parts = [tr("headings.preamble") if part == PREAMBLE else part for part in parts]
+        m = _RECITAL.fullmatch(parts[-1]) if p.kind == "recital" else None
+        if m:
+            parts[-1] = tr("headings.recital", n=m.group(1))
+        p.heading = " > ".join(parts)

@@ -1,6 +1,7 @@
 """Report exports: JSON (the contract), CSV (one row per finding), Markdown and HTML.
 
-`render(report, fmt)` returns the text; `write(text, path)` writes it atomically (temp file
+`render(report, fmt, lang)` returns the text in the report language (`lang`, else the
+agreement's own: `in_language`); `write(text, path)` writes it atomically (temp file
 in the same folder, then rename), so a crash never leaves half a report in place of the old one.
 """
 from __future__ import annotations
@@ -12,8 +13,10 @@ import os
 import re
 import stat
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
+from analyser.i18n import report_language
 from analyser.model import Report
 from analyser.report.csv import to_csv
 from analyser.report.html import to_html
@@ -27,11 +30,21 @@ TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html, "pdf": to_pdf}
 
 
-def render(report: Report, fmt: str = "json") -> str | bytes:
-    try:
-        return FORMATS[fmt](report)
-    except KeyError:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+def in_language(report: Report, lang: str | None = None) -> Report:
+    """The report worded in `lang` (default: the agreement's language): the checks' questions and
+    explanations are recomputed from the findings (cheap, pure), nothing else changes."""
+    from analyser import checks
+
+    target = report_language(report.document.language, lang)
+    if report.language == target:
+        return report
+    return replace(report, checks=checks.run(report.document, target), language=target)
+
+
+def render(report: Report, fmt: str = "json", lang: str | None = None) -> str | bytes:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return FORMATS[fmt](in_language(report, lang))
 
 
 def _umask() -> int:

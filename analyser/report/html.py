@@ -5,12 +5,13 @@ from collections.abc import Callable, Iterable
 from html import escape
 
 from analyser.model import Provision, Report
+from analyser.report.common import facts, page_of, summary, texts_of, title_of
 
 COLOURS = {"met": "#c8e6c9", "partly": "#fff3b0", "missing": "#ffcdd2", "n/a": "#e0e0e0"}
 CSS = """body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top}
 mark{background:#ffe082}.prov{border-left:4px solid #90caf9;padding:.2rem .8rem;margin:1rem 0}
-.meta{color:#555;font-size:.9em}"""
+.meta{color:#555;font-size:.9em}dl.meta{display:grid;grid-template-columns:max-content auto;gap:0 1rem}dd{margin:0}"""
 
 
 def mark_spans(text: str, spans: Iterable[tuple[int, int, str]], mark: Callable[[str, str], str],
@@ -33,30 +34,36 @@ def _highlight(p: Provision) -> str:
 
 
 def to_html(report: Report) -> str:
+    """The report in its language (`Report.language`): plain label names, rules in words, pages."""
+    tr = texts_of(report)
     doc = report.document
-    title = escape(doc.title or doc.source)
+    title = escape(title_of(doc))
     rows = "".join(
         f"<tr style='background:{COLOURS.get(c.status, '#fff')}'><td>{cid}</td><td>{escape(c.guideline)}</td>"
-        f"<td>{escape(c.question)}</td><td><b>{escape(c.status)}</b></td><td>{escape(c.why)}</td></tr>"
+        f"<td>{escape(c.question)}</td><td><b>{escape(tr.status(c.status))}</b></td><td>{escape(c.why)}</td></tr>"
         for cid, c in report.checks.items()
     )
     provs = []
     for p in doc.provisions:
         if not p.findings:
             continue
-        labels = "; ".join(
-            f"<b>{escape(f.label)}</b> {f.score:.2f} ({escape(f.layer)})"
-            + "".join(f" {escape(k)}={escape(str(v))}" for k, v in f.attributes.items())
+        page = page_of(p)
+        labels = "<br>".join(
+            f"<b>{escape(tr.label(f.label))}</b> · {escape(tr('report.score'))} {f.score:.2f} · "
+            f"{escape(tr('report.found_by'))} {escape(tr.layer(f.layer))}"
+            + (f" · {escape(tr.attributes(f.attributes))}" if f.attributes else "")
             for f in p.findings
         )
         provs.append(f"<div class='prov' id='{escape(p.id)}'><div class='meta'>{escape(p.heading or p.id)}"
-                     f"{' · source_id ' + escape(p.source_id) if p.source_id else ''}</div>"
+                     f"{' · ' + escape(tr('report.page', page=page)) if page else ''}</div>"
                      f"<div>{labels}</div><p style='white-space:pre-wrap'>{_highlight(p)}</p></div>")
-    warnings = "".join(f"<p><b>Warning:</b> {escape(w)}</p>" for w in doc.warnings)
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
-            f"<style>{CSS}</style></head><body><h1>Culture screening: {title}</h1>"
-            f"<p class='meta'>{escape(doc.source)} · language {escape(str(doc.language))} · "
-            f"{len(doc.provisions)} provisions · {len(report.findings)} findings</p>{warnings}"
-            f"<h2>Gap report (Operational Guidelines, paragraphs 18-19)</h2><table><tr><th>check</th>"
-            f"<th>guideline</th><th>question</th><th>status</th><th>why</th></tr>{rows}</table>"
-            f"<h2>Cultural clauses found</h2>{''.join(provs) or '<p>None.</p>'}</body></html>\n")
+    warnings = "".join(f"<p><b>{escape(tr('report.warning'))}:</b> {escape(w)}</p>" for w in doc.warnings)
+    facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts(report, tr))
+    return (f"<!doctype html><html lang='{tr.lang}'><head><meta charset='utf-8'><title>{title}</title>"
+            f"<style>{CSS}</style></head><body><h1>{escape(tr('report.title', title=title_of(doc)))}</h1>"
+            f"<p class='summary'><b>{escape(summary(report, tr))}</b></p><dl class='meta'>{facts_html}</dl>{warnings}"
+            f"<h2>{escape(tr('report.gaps'))}</h2><table><tr><th>{escape(tr('report.check'))}</th>"
+            f"<th>{escape(tr('report.guideline'))}</th><th>{escape(tr('report.question'))}</th>"
+            f"<th>{escape(tr('report.status'))}</th><th>{escape(tr('report.why'))}</th></tr>{rows}</table>"
+            f"<h2>{escape(tr('report.clauses'))}</h2>{''.join(provs) or '<p>' + escape(tr('report.none')) + '</p>'}"
+            f"</body></html>\n")

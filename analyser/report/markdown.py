@@ -1,9 +1,11 @@
-"""A Markdown report a ministry official can read: the scorecard first, then the clauses."""
+"""A Markdown report a ministry official can read, in the report language: the agreement and a
+one-line summary, the scorecard, then the clauses with plain label names and rules in words."""
 from __future__ import annotations
 
 from analyser.model import Report
+from analyser.report.common import facts, page_of, summary, texts_of, title_of
 
-STATUS_MARK = {"met": "✅ met", "partly": "🟡 partly", "missing": "❌ missing", "n/a": "➖ n/a"}
+STATUS_MARK = {"met": "✅", "partly": "🟡", "missing": "❌", "n/a": "➖"}
 
 
 def _quote(text: str, limit: int = 400) -> str:
@@ -11,29 +13,43 @@ def _quote(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
 def to_markdown(report: Report) -> str:
+    tr = texts_of(report)
     doc = report.document
-    lines = [f"# Culture screening: {doc.title or doc.source}", ""]
-    lines += [f"- Source: `{doc.source}`", f"- Language: {doc.language}", f"- Provisions: {len(doc.provisions)}",
-              f"- Findings: {len(report.findings)}"]
-    if doc.metadata.get("date_signed"):
-        lines.append(f"- Signed: {doc.metadata['date_signed']}")
-    if doc.parties:
-        lines.append(f"- Parties: {', '.join(doc.parties)}")
+    lines = [f"# {tr('report.title', title=title_of(doc))}", "", f"**{summary(report, tr)}**", ""]
+    lines += [f"- {name}: {value}" for name, value in facts(report, tr)]
     for w in doc.warnings:
-        lines.append(f"- Warning: {w}")
-    lines += ["", "## Gap report (Operational Guidelines, paragraphs 18-19)", "",
-              "| check | guideline | question | status | why |", "|---|---|---|---|---|"]
+        lines.append(f"- {tr('report.warning')}: {w}")
+    lines += ["", f"## {tr('report.gaps')}", "",
+              f"| {tr('report.check')} | {tr('report.guideline')} | {tr('report.question')} | {tr('report.status')} "
+              f"| {tr('report.why')} |", "|---|---|---|---|---|"]
     for cid, c in report.checks.items():
-        lines.append(f"| {cid} | {c.guideline} | {c.question} | {STATUS_MARK.get(c.status, c.status)} | {c.why} |")
-    lines += ["", "## Cultural clauses found", ""]
+        lines.append(f"| {cid} | {c.guideline} | {_cell(c.question)} | {STATUS_MARK.get(c.status, '')} "
+                     f"{tr.status(c.status)} | {_cell(c.why)} |")
+    lines += ["", f"## {tr('report.clauses')}", ""]
     if not report.findings:
-        lines.append("None.")
+        lines.append(tr("report.none"))
     for p, f in report.findings:
-        attrs = ", ".join(f"{k}={v}" for k, v in f.attributes.items())
-        lines += [f"### {p.heading or p.id} — `{f.label}`", "",
-                  f"score {f.score:.2f} · {f.layer}" + (f" · {attrs}" if attrs else "")
-                  + (f" · source_id {p.source_id}" if p.source_id else ""), "",
-                  "Evidence: " + "; ".join(f"**{_quote(e.text, 120)}**" for e in f.evidence), "",
+        where = p.heading or p.id
+        page = page_of(p)
+        attrs = tr.attributes(f.attributes)
+        lines += [f"### {where} — {tr.label(f.label)}", "",
+                  (f"{tr('report.page', page=page)} · " if page else "")
+                  + f"{tr('report.score')} {f.score:.2f} · {tr('report.found_by')} {tr.layer(f.layer)}"
+                  + (f" · {attrs}" if attrs else ""), "",
+                  f"{tr('report.evidence')}: " + "; ".join(f"**{_quote(e.text, 120)}**" for e in f.evidence), "",
                   f"> {_quote(p.text)}", ""]
+    candidates = [(p, c) for p in doc.provisions for c in p.candidates]
+    if candidates:
+        lines += [f"## {tr('report.worth_a_look')}", ""]
+        for p, c in candidates:
+            page = page_of(p)
+            lines.append(f"- {p.heading or p.id}" + (f" ({tr('report.page', page=page)})" if page else "")
+                         + f": {tr.label(c.label)}, {tr('report.score')} {c.score:.2f} — "
+                         + "; ".join(f"*{_quote(e.text, 120)}*" for e in c.evidence))
+        lines.append("")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from analyser.errors import AnalyserError
 from analyser.model import Report
+from analyser.report.common import cite_page, texts_of
 
 # One colour per label (RGB hex), shared with the HTML report's legend.
 LABEL_COLOURS = {
@@ -67,9 +68,10 @@ def _annotated(report: Report, original: bytes) -> bytes:
     doc = report.document
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
     n_pages = len(writer.pages)
+    tr = texts_of(report)
     for provision, finding in report.findings:
-        note = (f"{finding.label} (score {finding.score:.2f}, {finding.layer})"
-                + "".join(f"; {k}={v}" for k, v in finding.attributes.items())
+        note = (f"{tr.label(finding.label)} ({tr('report.score')} {finding.score:.2f}; {tr.layer(finding.layer)})"
+                + (f"\n{tr.attributes(finding.attributes)}" if finding.attributes else "")
                 + f"\n{provision.heading}")
         for evidence in finding.evidence:
             if not evidence.page or not evidence.boxes or evidence.page > n_pages:
@@ -82,8 +84,8 @@ def _annotated(report: Report, original: bytes) -> bytes:
             annotation = Highlight(rect=rect, quad_points=ArrayObject(FloatObject(q) for q in quads),
                                    highlight_color=LABEL_COLOURS.get(finding.label, "ffff00"), printing=True)
             annotation[NameObject("/Contents")] = TextStringObject(
-                f"{note}, {doc.cite_page(evidence.page)}\nevidence: {evidence.text}")
-            annotation[NameObject("/T")] = TextStringObject("culture screening")
+                f"{note}, {cite_page(doc, evidence.page, tr)}\n{tr('report.evidence')}{tr('report.colon')}{evidence.text}")
+            annotation[NameObject("/T")] = TextStringObject(tr("report.pdf_note_title"))
             writer.add_annotation(page_number=evidence.page - 1, annotation=annotation)
     out = io.BytesIO()
     writer.write(out)

@@ -1,0 +1,67 @@
+"""What every human-readable report opens with and how it names pages, in the report language.
+
+The Markdown, HTML, PDF-note and periodic-report writers share these, so an agreement is
+introduced the same way everywhere: title, parties, dates, language, pages, and one line that
+says how many applicable checks are met.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from analyser.i18n import Texts
+from analyser.model import Document, Provision, Report
+
+
+def texts_of(report: Report) -> Texts:
+    return Texts(report.language or report.document.language)
+
+
+def title_of(doc: Document) -> str:
+    """The agreement's own name when the source gives one, else the file name (never a full path)."""
+    from pathlib import Path
+
+    return doc.title or Path(doc.source).name
+
+
+def summary(report: Report, tr: Texts) -> str:
+    """"3 of 7 applicable checks met": checks that do not apply (n/a) are left out of the count."""
+    applicable = [c for c in report.checks.values() if c.status != "n/a"]
+    return tr("report.summary", met=sum(c.status == "met" for c in applicable), applicable=len(applicable))
+
+
+def page_of(p: Provision) -> str:
+    """The pages a provision sits on, as printed where the PDF says (page labels), else as positions."""
+    labels = getattr(p, "page_labels", None) or []
+    shown = [str(x) for x in labels if x] or [str(n) for n in p.pages]
+    return ", ".join(dict.fromkeys(shown))
+
+
+def cite_page(doc: Document, page: int | None, tr: Texts) -> str:
+    """"p. 27 (PDF page 28)" where the printed page differs from the PDF position, else "p. 28",
+    in the report language (Document.cite_page's rule)."""
+    if not page:
+        return ""
+    label = doc.page_label(page) if hasattr(doc, "page_label") else None
+    if label and label != str(page):
+        return tr("report.page_pdf", label=label, page=page)
+    return tr("report.page", page=page)
+
+
+def facts(report: Report, tr: Texts) -> list[tuple[str, str]]:
+    """(name, value) pairs that open a report: parties, dates, language, pages, sizes."""
+    doc = report.document
+    meta: dict[str, Any] = doc.metadata
+    rows = []
+    if doc.parties:
+        rows.append((tr("report.parties"), ", ".join(doc.parties)))
+    if meta.get("date_signed"):
+        rows.append((tr("report.signed"), str(meta["date_signed"])))
+    if meta.get("date_into_force"):
+        rows.append((tr("report.in_force"), str(meta["date_into_force"])))
+    rows.append((tr("report.language"), tr.language_name(doc.language)))
+    if doc.pages:
+        rows.append((tr("report.pages"), str(doc.pages)))
+    rows.append((tr("report.provisions"), str(len(doc.provisions))))
+    rows.append((tr("report.findings"), str(len(report.findings))))
+    rows.append((tr("report.source"), doc.source))
+    return rows
