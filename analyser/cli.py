@@ -20,7 +20,13 @@ def _parser() -> argparse.ArgumentParser:
     from analyser import __version__
     from analyser.language import ENGINES, SUPPORTED
     from analyser.pipeline import DOCUMENT_TIMEOUT_S
+    from analyser.i18n import LANGUAGES
     from analyser.report import FORMATS
+
+    def report_language(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--report-language", choices=LANGUAGES, default=None,
+                         help="language of the report's text (default: the agreement's language); "
+                              "JSON keys and label identifiers stay English")
 
     parser = argparse.ArgumentParser(prog="analyser", description="Screen trade agreements for culture (UNESCO 2005 Convention, Operational Guidelines 18-19).")
     parser.add_argument("--version", action="version", version=f"analyser {__version__}")
@@ -43,17 +49,20 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"give up on a document after this many seconds (default {DOCUMENT_TIMEOUT_S})")
     a.add_argument("--no-model", action="store_true", help="rules only: leave out the learned layer (models/textcat-bow)")
     a.add_argument("--model-dir", default=None, help="use this trained model folder (either backend) beside the rules")
+    report_language(a)
 
     c = sub.add_parser("compare", help="what changed for culture between two versions of an agreement")
     c.add_argument("old")
     c.add_argument("new")
     c.add_argument("--format", "-f", choices=["json", "md", "html"], default="json")
     c.add_argument("-o", "--output", help="write here instead of stdout (atomically)")
+    report_language(c)
 
     pr = sub.add_parser("precedents", help="precedent clauses for every check the agreement misses")
     pr.add_argument("file")
     pr.add_argument("--format", "-f", choices=["json", "md"], default="md")
     pr.add_argument("-n", type=int, default=3, help="precedents per check")
+    report_language(pr)
 
     b = sub.add_parser("batch", help="analyse many agreements into a resumable store and tables")
     b.add_argument("inputs", nargs="+", help="files, folders and globs")
@@ -65,6 +74,17 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("stats", help="corpus analytics over a batch output folder (text, PNG, HTML)")
     s.add_argument("out", type=Path, help="the folder given to `analyser batch --out`")
+    report_language(s)
+
+    q = sub.add_parser("qpr", help="the treaties section of the quadrennial periodic report (2005 Convention)")
+    q.add_argument("inputs", nargs="+", help="agreement files, folders, or a batch output folder")
+    q.add_argument("--party", default=None, help="only agreements this party (ISO3 code, e.g. CAN) signed")
+    q.add_argument("--since", type=int, default=None, help="only agreements signed in this year or later")
+    q.add_argument("--format", "-f", choices=["md", "csv", "docx"], default="md")
+    q.add_argument("-o", "--output", help="write here instead of stdout (atomically; needed for docx)")
+    q.add_argument("--report-language", choices=LANGUAGES, default=None,
+                   help="language of the entries (default: the agreements' language when they share one, else en; "
+                        "their own headings and quotes stay as printed)")
 
     tr = sub.add_parser("train", help="train the learned layer from corpora/annotations (seeded)")
     tr.add_argument("--out", type=Path, default=None, help="model folder (default models/textcat-bow)")
@@ -94,7 +114,7 @@ def _analyse(args: argparse.Namespace) -> int:
     report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
                      pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout,
                      use_model=False if args.no_model else args.model_dir or True)
-    _emit(render(report, args.format), args.output)
+    _emit(render(report, args.format, args.report_language), args.output)
     return 0
 
 
@@ -152,14 +172,28 @@ def main(argv: list[str] | None = None) -> int:
             from analyser.pipeline import analyse
             from analyser.precedents import propose, to_markdown
 
-            result = propose(analyse(args.file), per_check=args.n)
+            result = propose(analyse(args.file), per_check=args.n, lang=args.report_language)
             sys.stdout.write(to_markdown(result) if args.format == "md" else json.dumps(result, ensure_ascii=False, indent=1) + "\n")
             return 0
         if args.command == "compare":
             from analyser.compare import FORMATS, compare
             from analyser.pipeline import analyse
 
-            _emit(FORMATS[args.format](compare(analyse(args.old), analyse(args.new))), args.output)
+            from analyser.report import in_language
+
+            old, new = analyse(args.old), analyse(args.new)
+            lang = args.report_language or new.language
+            result = compare(in_language(old, lang), in_language(new, lang))
+            _emit(FORMATS[args.format](result, lang), args.output)
+            return 0
+        if args.command == "qpr":
+            from analyser.qpr import collect, render_qpr
+
+            if args.format == "docx" and not args.output:
+                raise AnalyserError("--format docx", "DOCX is a file: give it with -o OUT.docx")
+            entries = collect(args.inputs, party=args.party, since=args.since)
+            _emit(render_qpr(entries, args.format, args.report_language, party=args.party, since=args.since),
+                  args.output)
             return 0
         if args.command == "train":
             from analyser.train import MODEL_DIR, train, train_hf
@@ -177,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
 
             if not (args.out / "store.sqlite").exists():
                 raise AnalyserError(str(args.out), "no batch store here (run `analyser batch ... --out` first)")
-            print(stats_run(args.out))
+            print(stats_run(args.out, lang=args.report_language or "en"))
             return 0
     except AnalyserError as exc:
         print(f"analyser: error: {exc.path}: {exc.reason}", file=sys.stderr)

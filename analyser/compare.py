@@ -20,6 +20,7 @@ from difflib import SequenceMatcher
 from html import escape
 from typing import Any
 
+from analyser.i18n import Texts
 from analyser.model import CHECK_IDS, Finding, Provision, Report
 from analyser.structure import article_number
 
@@ -183,30 +184,37 @@ def _renumbered(o: Provision, n: Provision, labels: list[str], base: dict[str, A
     return []
 
 
-def to_json(result: dict[str, Any]) -> str:
+def to_json(result: dict, lang: str = "en") -> str:
+    """JSON keys, kinds and label identifiers stay English; the checks' explanations are in `lang`."""
     return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
 
 
-def to_markdown(result: dict[str, Any]) -> str:
-    lines = [f"# What changed for culture: {result['old']['title'] or result['old']['source']} -> "
-             f"{result['new']['title'] or result['new']['source']}", "", "## Checks", "",
-             "| check | old | new | |", "|---|---|---|---|"]
+def to_markdown(result: dict, lang: str = "en") -> str:
+    tr = Texts(lang)
+    lines = [f"# {tr('compare.title', old=result['old']['title'] or result['old']['source'], new=result['new']['title'] or result['new']['source'])}",
+             "", f"## {tr('compare.checks')}", "",
+             f"| {tr('report.check')} | {tr('compare.old')} | {tr('compare.new')} | |", "|---|---|---|---|"]
     for cid, c in result["checks"].items():
-        lines.append(f"| {cid} | {c['old']} | {c['new']} | {'**changed**' if c['changed'] else ''} |")
-    lines += ["", "## Cultural provisions", ""]
+        lines.append(f"| {cid} | {tr.status(c['old'])} | {tr.status(c['new'])} | "
+                     f"{'**' + tr('compare.changed') + '**' if c['changed'] else ''} |")
+    lines += ["", f"## {tr('compare.provisions')}", ""]
     if not result["changes"]:
-        lines.append("No change to cultural provisions.")
+        lines.append(tr("ui.no_changes"))
     for ch in result["changes"]:
         where = " -> ".join(_where(s) for s in (ch["old"], ch["new"]) if s)
-        lines.append(f"- **{ch['kind']}** `{ch['label']}` ({ch['detail']}; similarity {ch['similarity']}): {where}")
+        label = tr.label(ch["label"]) if ch["label"] else ""
+        lines.append(f"- **{tr('ui.change_' + ch['kind'])}** {label} ({ch['detail']}; {tr('compare.similarity')} "
+                     f"{ch['similarity']}): {where}")
         if ch.get("diff") and any(op != "=" for op, _ in ch["diff"]):
-            lines.append(f"  - words: {diff_markdown(ch['diff'])}")
+            lines.append(f"  - {tr('compare.words')}{tr('report.colon')}{diff_markdown(ch['diff'])}")
     return "\n".join(lines) + "\n"
 
 
-def to_html(result: dict[str, Any]) -> str:
-    rows = "".join(f"<tr style='background:{'#fff3b0' if c['changed'] else '#fff'}'><td>{cid}</td><td>{escape(c['old'])}</td>"
-                   f"<td>{escape(c['new'])}</td></tr>" for cid, c in result["checks"].items())
+def to_html(result: dict, lang: str = "en") -> str:
+    tr = Texts(lang)
+    rows = "".join(f"<tr style='background:{'#fff3b0' if c['changed'] else '#fff'}'><td>{cid}</td>"
+                   f"<td>{escape(tr.status(c['old']))}</td><td>{escape(tr.status(c['new']))}</td></tr>"
+                   for cid, c in result["checks"].items())
     items = []
     for ch in result["changes"]:
         where = " &rarr; ".join(escape(_where(s)) for s in (ch["old"], ch["new"]) if s)
@@ -216,15 +224,21 @@ def to_html(result: dict[str, Any]) -> str:
             words = f"<td class='diff'><del style='background:#ffcdd2'>{escape(ch['old']['text'])}</del></td>"
         else:
             words = f"<td class='diff'><ins style='background:#c8e6c9'>{escape(ch['new']['text'])}</ins></td>"
-        items.append(f"<tr><td><b>{escape(ch['kind'])}</b><br>{escape(str(ch['label']))}<br><small>{escape(ch['detail'])}</small>"
-                     f"</td><td>{where}</td>{words}</tr>")
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>Compare</title><style>td,th{border:1px solid #ccc;"
-            "padding:4px;vertical-align:top}table{border-collapse:collapse;width:100%}td.diff{white-space:pre-wrap}</style>"
-            "</head><body>"
-            f"<h1>What changed for culture</h1><table><tr><th>check</th><th>old</th><th>new</th></tr>{rows}</table>"
-            "<h2>Cultural provisions</h2><p>Word by word: <del style='background:#ffcdd2'>deleted</del> "
-            "<ins style='background:#c8e6c9'>inserted</ins></p>"
-            f"<table><tr><th>change</th><th>where</th><th>text</th></tr>{''.join(items)}</table>"
+        label = tr.label(ch["label"]) if ch["label"] else ""
+        items.append(f"<tr><td><b>{escape(tr('ui.change_' + ch['kind']))}</b><br>{escape(label)}<br>"
+                     f"<small>{escape(ch['detail'])}</small></td><td>{where}</td>{words}</tr>")
+    title = tr("compare.title", old=result["old"]["title"] or result["old"]["source"],
+               new=result["new"]["title"] or result["new"]["source"])
+    return (f"<!doctype html><html lang='{tr.lang}'><head><meta charset='utf-8'><title>{escape(title)}</title>"
+            "<style>td,th{border:1px solid #ccc;padding:4px;vertical-align:top}table{border-collapse:collapse;width:100%}"
+            "td.diff{white-space:pre-wrap}</style></head><body>"
+            f"<h1>{escape(title)}</h1><table><tr><th>{escape(tr('report.check'))}</th><th>{escape(tr('compare.old'))}</th>"
+            f"<th>{escape(tr('compare.new'))}</th></tr>{rows}</table>"
+            f"<h2>{escape(tr('compare.provisions'))}</h2><p>{escape(tr('compare.word_by_word'))}{escape(tr('report.colon'))}"
+            f"<del style='background:#ffcdd2'>{escape(tr('compare.deleted'))}</del> "
+            f"<ins style='background:#c8e6c9'>{escape(tr('compare.inserted'))}</ins></p>"
+            f"<table><tr><th>{escape(tr('compare.change'))}</th><th>{escape(tr('compare.where'))}</th>"
+            f"<th>{escape(tr('compare.text'))}</th></tr>{''.join(items)}</table>"
             "</body></html>\n")
 
 

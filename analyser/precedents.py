@@ -25,6 +25,7 @@ import yaml
 
 from analyser.checks import CHECK_LABELS as _CHECK_LABELS
 from analyser.classify.textnorm import fold
+from analyser.i18n import Texts, report_language
 from analyser.model import Report
 
 DATA = Path(__file__).parent / "data"
@@ -112,7 +113,12 @@ def _query(report: Report, cid: str) -> list[str]:
     return [t for t, _ in Counter(t for t in _tokens(text) if t not in boilerplate).most_common(400)]
 
 
-def propose(report: Report, per_check: int = PER_CHECK) -> dict[str, Any]:
+def propose(report: Report, per_check: int = PER_CHECK, lang: str | None = None) -> dict[str, Any]:
+    """Precedents for each gap; `question` and `why` in `lang` (default: the agreement's language)."""
+    from analyser.report import in_language
+
+    report = in_language(report, lang)
+    tr = Texts(report_language(report.document.language, lang))
     doc = report.document
     lib, index = library(), _index()
     weights, chapeau = settings()["weights"], re.compile(settings()["general_exceptions"], re.I)
@@ -120,7 +126,7 @@ def propose(report: Report, per_check: int = PER_CHECK) -> dict[str, Any]:
     parties = set(doc.parties)
     region = (doc.metadata.get("region") or "").split(";")[0].strip()
     out: dict[str, Any] = {"document": {"source": doc.source, "title": doc.title, "language": doc.language},
-                           "gaps": {}}
+                           "report_language": tr.lang, "gaps": {}}
     for cid, check in report.checks.items():
         if check.status not in {"missing", "partly"}:
             continue
@@ -144,22 +150,27 @@ def propose(report: Report, per_check: int = PER_CHECK) -> dict[str, Any]:
             full = int(cid in {"G3", "G7"} and entry.get("scope") == "agreement")
             general = bool(chapeau.search(entry["text"]))
             same_lang = entry["language"] == doc.language
-            why = [f"meets {cid} in {entry['agreement']} ({entry['year']})"]
-            why.append("same language" if same_lang else f"in {entry['language']}" if has_own_language
-                       else f"in {entry['language']}: no {doc.language} precedent for {cid} in the library")
+            why = [tr("precedents.meets", check=cid, agreement=entry["agreement"], year=entry["year"])]
+            language = tr.language_name(entry["language"])
+            why.append(tr("precedents.same_language") if same_lang
+                       else tr("precedents.other_language", language=language) if has_own_language
+                       else tr("precedents.no_own_language", language=language, own=tr.language_name(doc.language),
+                               check=cid))
             if culture:
-                why.append("about " + ", ".join(culture[:4]))
+                why.append(tr("precedents.about", words=", ".join(culture[:4])))
             if shared_parties:
-                more = f" and {len(shared_parties) - 4} more" if len(shared_parties) > 4 else ""
-                why.append(f"shared parties {', '.join(shared_parties[:4])}{more}")
+                listed = ", ".join(shared_parties[:4])
+                if len(shared_parties) > 4:
+                    listed = tr("checks.and_more", names=listed, n=len(shared_parties) - 4)
+                why.append(tr("precedents.shared_parties", parties=listed))
             elif bonus:
-                why.append(f"same region ({region})")
+                why.append(tr("precedents.same_region", region=region))
             if shared:
-                why.append("close wording: " + ", ".join(shared[:6]))
+                why.append(tr("precedents.close_wording", words=", ".join(shared[:6])))
             if full:
-                why.append("covers the whole agreement")
+                why.append(tr("precedents.whole_agreement"))
             if general:
-                why.append("a general exception with a cultural limb")
+                why.append(tr("precedents.general_exception"))
             total = score + relevance + bonus
             ranked.append(((not same_lang, general, -full, -total), {
                 "agreement": entry["agreement"], "treaty": entry["treaty"], "article": entry["article"],
@@ -185,16 +196,17 @@ def marked(sentence: str, marks: list[list[int]], open_: str, close: str) -> str
 
 def to_markdown(result: dict[str, Any]) -> str:
     """Each precedent: its operative sentence with the evidence in bold, then the whole clause."""
-    lines = [f"# Precedent clauses for {result['document']['title'] or result['document']['source']}", ""]
+    tr = Texts(result.get("report_language"))
+    lines = [f"# {tr('precedents.title', title=result['document']['title'] or result['document']['source'])}", ""]
     for cid, gap in result["gaps"].items():
-        lines += [f"## {cid} ({gap['status']}): {gap['question']}", ""]
+        lines += [f"## {cid} ({tr.status(gap['status'])}): {gap['question']}", ""]
         if not gap["precedents"]:
-            lines += ["No precedent in the library.", ""]
+            lines += [tr("precedents.no_precedent"), ""]
         for p in gap["precedents"]:
             sentence = " ".join(marked(p["sentence"], p["marks"], "**", "**").split())
             lines += [f"### {p['agreement']} ({p['year']}, {p['language']}), {p['article']}", "",
                       f"_{p['why']}_", "", "> " + sentence, "",
-                      "<details><summary>Whole clause</summary>", "", *("> " + line if line.strip() else ">"
+                      f"<details><summary>{tr('ui.whole_clause')}</summary>", "", *("> " + line if line.strip() else ">"
                                                                        for line in p["text"].splitlines()),
                       "", "</details>", ""]
     return "\n".join(lines) + "\n"

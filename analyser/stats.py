@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from html import escape
 from pathlib import Path
 
+from analyser.i18n import Texts
 from analyser.model import CHECK_IDS
 from analyser.report import write_atomic
 
@@ -84,32 +85,34 @@ def _pct(share: float) -> str:
     return f"{share:.0%}"
 
 
-def tables(docs: list[dict], findings: list[tuple], groups: dict[str, dict]) -> dict[str, Table]:
-    """The summary as named tables, each with its own headers: printed, shown in the UI, written
-    as CSV and HTML. Shares are whole percentages; a "most" list holds only parties that score."""
+def tables(docs: list[dict], findings: list[tuple], groups: dict[str, dict], tr: Texts = Texts("en")) -> dict[str, Table]:
+    """The summary as named tables, each with its own headers, in the language of `tr`: printed,
+    shown in the UI, written as HTML (and as CSV, in English). Shares are whole percentages; a
+    "most" list holds only parties that score."""
     overall = share_by(docs, lambda d: ["all"]).get("all", {})
+    h = lambda key: tr(f"stats.h_{key}")  # noqa: E731  (a column header)
     out: dict[str, Table] = {
-        "overall": ("Share of agreements meeting each check", ["check", "share met"],
+        "overall": (tr("stats.t_overall"), [h("check"), h("share_met")],
                     [[c, _pct(overall.get(c, 0))] for c in CHECK_IDS]),
-        "by_period": ("By period signed (5 years)", ["period", *PLOTTED, "agreements"],
+        "by_period": (tr("stats.t_by_period"), [h("period"), *PLOTTED, h("agreements")],
                       [[f"{p}-{p + 4}", *(_pct(r[c]) for c in PLOTTED), r["n"]]
                        for p, r in sorted(groups["periods"].items())]),
-        "by_region": ("By region (first listed)", ["region", *PLOTTED, "agreements"],
+        "by_region": (tr("stats.t_by_region"), [h("region"), *PLOTTED, h("agreements")],
                       [[g, *(_pct(r[c]) for c in PLOTTED), r["n"]]
                        for g, r in sorted(groups["regions"].items(), key=lambda kv: -kv[1]["n"])[:12]]),
     }
     best = sorted(((p, r) for p, r in groups["parties"].items() if r["n"] >= 3 and r["G3"] > 0),
                   key=lambda kv: (-kv[1]["G3"], -kv[1]["n"], kv[0]))[:10]
-    out["parties_g3"] = ("Parties with most agreements meeting G3 (cultural clause; 3 agreements or more)",
-                         ["party", "share meeting G3", "agreements meeting G3", "agreements"],
+    out["parties_g3"] = (tr("stats.t_parties_g3"),
+                         [h("party"), h("share_g3"), h("meeting_g3"), h("agreements")],
                          [[p, _pct(r["G3"]), round(r["G3"] * r["n"]), r["n"]] for p, r in best])
-    out["wordings"] = ("Most frequent clause wordings per label", ["label", "wording", "times", "e.g. in"],
-                       [[label, wording, n, ", ".join(users[:3])]
+    out["wordings"] = (tr("stats.t_wordings"), [h("label"), h("wording"), h("times"), h("example")],
+                       [[tr.label(label), wording, n, ", ".join(users[:3])]
                         for label, rows in sorted(top_wordings(docs, findings).items()) for wording, n, users in rows[:3]])
     return out
 
 
-def table_text(table: Table) -> str:
+def table_text(table: Table, tr: Texts = Texts("en")) -> str:
     """A table as aligned plain text: each header above its own column."""
     title, columns, rows = table
     cells = [[str(c) for c in columns]] + [[" ".join(str(v).split())[:90] for v in row] for row in rows]
@@ -119,8 +122,8 @@ def table_text(table: Table) -> str:
     def line(r: list[str]) -> str:
         return "  " + "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(r, widths, numeric)).rstrip()
 
-    body = [line(r) for r in cells[1:]] or ["  (none)"]
-    return "\n".join([title + ":", line(cells[0]), *body])
+    body = [line(r) for r in cells[1:]] or ["  " + tr("ui.stats_empty")]
+    return "\n".join([title + tr("report.colon").rstrip(), line(cells[0]), *body])
 
 
 def table_csv(table: Table) -> str:
@@ -138,13 +141,13 @@ def table_html(table: Table) -> str:
     return f"<h2>{escape(title)}</h2><table><tr>{head}</tr>{body}</table>"
 
 
-def summary_text(docs: list[dict], findings: list[tuple], groups: dict[str, dict]) -> str:
-    parts = [f"{len(docs)} agreements analysed"]
-    parts += [table_text(t) for t in tables(docs, findings, groups).values()]
+def summary_text(docs: list[dict], findings: list[tuple], groups: dict[str, dict], tr: Texts = Texts("en")) -> str:
+    parts = [tr("stats.analysed", n=len(docs))]
+    parts += [table_text(t, tr) for t in tables(docs, findings, groups, tr).values()]
     return "\n\n".join(parts)
 
 
-def plot(groups: dict[str, dict], out: Path) -> list[Path]:
+def plot(groups: dict[str, dict], out: Path, tr: Texts = Texts("en")) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")  # files only, no display
@@ -157,11 +160,11 @@ def plot(groups: dict[str, dict], out: Path) -> list[Path]:
         xs = [f"{p}-{p + 4}" for p, _ in rows]
         for cid in PLOTTED:
             ax.plot(xs, [r[cid] for _, r in rows], marker="o", label=cid)
-        ax.set_ylabel("share of agreements meeting the check")
-        ax.set_xlabel("period signed (n agreements: " + ", ".join(str(r["n"]) for _, r in rows) + ")")
+        ax.set_ylabel(tr("stats.share_axis"))
+        ax.set_xlabel(tr("stats.period_axis", counts=", ".join(str(r["n"]) for _, r in rows)))
         ax.set_ylim(0, max(0.05, max(r[c] for _, r in rows for c in PLOTTED) * 1.15))
         ax.legend()
-        ax.set_title("Culture in trade agreements: checks met by period signed")
+        ax.set_title(tr("stats.period_title"))
         fig.autofmt_xdate()
         fig.tight_layout()
         path = out / "checks_by_year.png"
@@ -170,10 +173,10 @@ def plot(groups: dict[str, dict], out: Path) -> list[Path]:
         written.append(path)
     regions = sorted(groups["regions"].items(), key=lambda kv: -kv[1]["n"])[:10]
     parties = sorted(groups["parties"].items(), key=lambda kv: -kv[1]["n"])[:15]
-    for bars, name, title in ((regions, "checks_by_region.png", "Checks met by region"),
-                              (parties, "checks_by_party.png", "Checks met by party (parties with most agreements)")):
+    for bars, name, title in ((regions, "checks_by_region.png", tr("stats.region_title")),
+                              (parties, "checks_by_party.png", tr("stats.party_title"))):
         if bars:
-            written.append(_bars(plt, bars, out / name, title))
+            written.append(_bars(plt, bars, out / name, title, tr))
     return written
 
 
@@ -184,14 +187,14 @@ def _save(fig, path: Path) -> None:
     write_atomic(buf.getvalue(), path)
 
 
-def _bars(plt, groups: list, path: Path, title: str) -> Path:
+def _bars(plt, groups: list, path: Path, title: str, tr: Texts) -> Path:
     fig, ax = plt.subplots(figsize=(9, 4.5))
     width = 0.2
     for i, cid in enumerate(PLOTTED):
         ax.bar([j + i * width for j in range(len(groups))], [r[cid] for _, r in groups], width, label=cid)
     ax.set_xticks([j + 1.5 * width for j in range(len(groups))], [f"{g[:18]} ({r['n']})" for g, r in groups],
                   rotation=40, ha="right")
-    ax.set_ylabel("share meeting the check")
+    ax.set_ylabel(tr("stats.share_axis"))
     ax.legend()
     ax.set_title(title)
     fig.tight_layout()
@@ -200,26 +203,28 @@ def _bars(plt, groups: list, path: Path, title: str) -> Path:
     return path
 
 
-def run(out: Path) -> str:
-    """Write the summary (text), one CSV per table, the plots and an HTML page under OUT/stats."""
+def run(out: Path, lang: str = "en") -> str:
+    """Write the summary (text), one CSV per table (English headers, identifiers), the plots and an
+    HTML page under OUT/stats, worded in `lang`."""
+    tr = Texts(lang)
     docs, findings = load(out)
     groups = groupings(docs)
-    named = tables(docs, findings, groups)
-    text = summary_text(docs, findings, groups)
+    named = tables(docs, findings, groups, tr)
+    text = summary_text(docs, findings, groups, tr)
     folder = out / "stats"
     folder.mkdir(exist_ok=True)
-    for name, table in named.items():
+    for name, table in tables(docs, findings, groups).items():  # CSV for pandas/R: English headers
         write_atomic(table_csv(table), folder / f"{name}.csv")
     try:
-        images = plot(groups, folder)
+        images = plot(groups, folder, tr)
     except ImportError:
         images = []
-        text += "\n(plots need matplotlib: pip install .[stats])"
+        text += "\n" + tr("stats.no_plots")
     figures = "".join(f"<img alt='{escape(p.stem)}' src='data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}'>"
                       for p in images)
     style = "<style>table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style>"
-    write_atomic(f"<!doctype html><html><head><meta charset='utf-8'><title>Corpus analytics</title>{style}</head><body>"
-                 f"<h1>Corpus analytics</h1><p>{len(docs)} agreements analysed</p>{figures}"
-                 f"{''.join(table_html(t) for t in named.values())}</body></html>\n", folder / "index.html")
+    write_atomic(f"<!doctype html><html lang='{tr.lang}'><head><meta charset='utf-8'><title>{escape(tr('stats.title'))}</title>"
+                 f"{style}</head><body><h1>{escape(tr('stats.title'))}</h1><p>{escape(tr('stats.analysed', n=len(docs)))}</p>"
+                 f"{figures}{''.join(table_html(t) for t in named.values())}</body></html>\n", folder / "index.html")
     write_atomic(text + "\n", folder / "summary.txt")
     return text

@@ -59,7 +59,7 @@ def test_deleted_exemption_is_reported_as_removed_via_cli(tmp_path):
     assert result["checks"]["G3"]["old"] == "met" and result["checks"]["G3"]["new"] == "missing"
     md = subprocess.run([sys.executable, "-m", "analyser", "compare", str(ORIGINAL), str(draft), "--format", "md"],
                         capture_output=True, text=True, timeout=300).stdout
-    assert "**removed** `cultural_exemption`" in md and "| G3 | met | missing | **changed** |" in md
+    assert "**removed** Cultural exemption" in md and "| G3 | met | missing | **changed** |" in md
 
 
 XML_CLAUSE = "Nothing in this Agreement shall be construed to apply to measures adopted or maintained by either Party with respect to cultural industries"

@@ -69,9 +69,16 @@ def test_g3_ranks_clauses_written_for_culture_before_gatt_xx_boilerplate_and_clo
 
 def test_french_and_spanish_gaps_say_when_no_precedent_exists_in_their_language():
     for treaty, lang in (("pta_86", "fr"), ("pta_381", "es")):
-        result = propose(analyse(tota(treaty)))
+        report = analyse(tota(treaty))
+        result = propose(report)  # in the agreement's language by default
         g1 = result["gaps"]["G1"]["precedents"]
-        assert g1 and f"no {lang} precedent for G1 in the library" in g1[0]["why"]
+        own = {"fr": "aucun précédent en français pour G1 dans la bibliothèque",
+               "es": "ningún precedente en español para G1 en la biblioteca"}[lang]
+        assert g1 and own in g1[0]["why"] and result["report_language"] == lang
+        english = propose(report, lang="en")["gaps"]["G1"]
+        assert "no French precedent for G1" in english["precedents"][0]["why"] or \
+            "no Spanish precedent for G1" in english["precedents"][0]["why"]
+        assert english["question"].startswith("Does the agreement refer")
 
 
 def test_markdown_shows_the_operative_sentence_marked_and_the_whole_clause():
