@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--since", type=int, default=None, help="only agreements signed in this year or later")
     q.add_argument("--format", "-f", choices=["md", "csv", "docx"], default="md")
     q.add_argument("-o", "--output", help="write here instead of stdout (atomically; needed for docx)")
+    q.add_argument("--no-model", action="store_true", help="rules only: leave out the learned layer")
     q.add_argument("--report-language", choices=LANGUAGES, default=None,
                    help="language of the entries (default: the agreements' language when they share one, else en; "
                         "their own headings and quotes stay as printed)")
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
 
             if args.format == "docx" and not args.output:
                 raise AnalyserError("--format docx", "DOCX is a file: give it with -o OUT.docx")
-            entries = collect(args.inputs, party=args.party, since=args.since)
+            entries = collect(args.inputs, party=args.party, since=args.since, use_model=not args.no_model)
             _emit(render_qpr(entries, args.format, args.report_language, party=args.party, since=args.since),
                   args.output)
             return 0

@@ -85,7 +85,7 @@ class Texts:
             shown = self("attributes.yes" if value else "attributes.no")
         else:
             shown = str(value)
-        return f"{key}: {shown}"
+        return f"{key}{self('report.colon')}{shown}"
 
     def attributes(self, attrs: dict[str, Any]) -> str:
         return "; ".join(self.attribute(k, v) for k, v in attrs.items())

@@ -56,7 +56,7 @@ def test_rule_layers_and_attributes_in_plain_words():
     assert fr.layer("rule:national_treasures,national_treasures_in_exceptions") == (
         "règle : protège les trésors nationaux ayant une valeur artistique, historique ou archéologique; "
         "compte les trésors nationaux parmi les exceptions générales")
-    assert fr.attribute("carve_out", False) == "Exclusion culturelle: non"
+    assert fr.attribute("carve_out", False) == "Exclusion culturelle : non"
     assert i18n.Texts("es").attribute("scope", "agreement") == "Alcance: todo el acuerdo"
 
 

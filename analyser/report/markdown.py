@@ -21,9 +21,10 @@ def to_markdown(report: Report) -> str:
     tr = texts_of(report)
     doc = report.document
     lines = [f"# {tr('report.title', title=title_of(doc))}", "", f"**{summary(report, tr)}**", ""]
-    lines += [f"- {name}: {value}" for name, value in facts(report, tr)]
+    colon = tr("report.colon")
+    lines += [f"- {name}{colon}{value}" for name, value in facts(report, tr)]
     for w in doc.warnings:
-        lines.append(f"- {tr('report.warning')}: {w}")
+        lines.append(f"- {tr('report.warning')}{colon}{w}")
     lines += ["", f"## {tr('report.gaps')}", "",
               f"| {tr('report.check')} | {tr('report.guideline')} | {tr('report.question')} | {tr('report.status')} "
               f"| {tr('report.why')} |", "|---|---|---|---|---|"]
@@ -41,7 +42,7 @@ def to_markdown(report: Report) -> str:
                   (f"{tr('report.page', page=page)} · " if page else "")
                   + f"{tr('report.score')} {f.score:.2f} · {tr('report.found_by')} {tr.layer(f.layer)}"
                   + (f" · {attrs}" if attrs else ""), "",
-                  f"{tr('report.evidence')}: " + "; ".join(f"**{_quote(e.text, 120)}**" for e in f.evidence), "",
+                  f"{tr('report.evidence')}{colon}" + "; ".join(f"**{_quote(e.text, 120)}**" for e in f.evidence), "",
                   f"> {_quote(p.text)}", ""]
     candidates = [(p, c) for p in doc.provisions for c in p.candidates]
     if candidates:
