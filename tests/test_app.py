@@ -32,7 +32,8 @@ def test_sample_shows_the_scorecard_first():
     assert statuses == {"G1": "missing", "G2": "missing", "G3": "met", "G4": "met", "G5": "missing",
                         "G6": "missing", "G7": "met", "G8": "missing"}
     text = " ".join(m.value for m in at.markdown)
-    assert "Cultural Industries" in text and "rule:cultural_industries_exception" in text
+    assert "Cultural Industries" in text and "rule: exempts cultural industries from the agreement" in text
+    assert "rule:cultural_industries_exception" not in text and "Cultural exemption" in text
 
 
 def test_pdf_sample_renders_a_page_with_highlights():
@@ -49,7 +50,7 @@ def test_filters_and_french_interface():
     at = _app()
     at.selectbox(key="ui_lang").select("fr").run()
     at.selectbox(key="sample").select("Canada - Peru FTA (ToTA XML, 2008)").run()
-    assert "Lacunes (Directives opérationnelles, paragraphes 18-19)" in [s.value for s in at.subheader]
+    assert "Lacunes (Directives opérationnelles, paragraphes 18 et 19)" in [s.value for s in at.subheader]
     at.multiselect(key="labels").unselect("cultural_exemption").unselect("policy_space").unselect("digital_trade").run()
     assert "Aucune clause culturelle avec ces filtres." in [i.value for i in at.info]
 
