@@ -217,3 +217,84 @@ def test_analytics_tab_picks_a_batch_folder_and_downloads_a_table(tmp_path, monk
         button.click()
         rows = list(csv.reader(wait_for_file(downloads, ".csv").open(encoding="utf-8")))
         assert rows[0] == ["region", "G1", "G3", "G4", "G6", "agreements"] and len(rows) > 1
+
+
+# Text a user sees: visible, laid out on the page (not a screen-reader-only label or the skip
+# link), outside Streamlit's icon ligatures; plus the words CSS writes in place of Streamlit's own.
+VISIBLE_TEXT = """
+const out = [];
+const walker = document.createTreeWalker(document.querySelector("[data-testid='stApp']"), NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  const n = walker.currentNode, el = n.parentElement;
+  if (!n.textContent.trim() || !el || el.closest("[data-testid='stIconMaterial'],style,script")) continue;
+  const r = el.getBoundingClientRect();
+  if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true}) || r.width <= 1 || r.height <= 1
+      || r.bottom < 0 || r.right < 0) continue;
+  out.push(n.textContent);
+}
+document.querySelectorAll("[data-testid='stFileUploader'] *").forEach(el => {
+  const c = getComputedStyle(el, "::after").content;
+  if (c && c !== "none" && c !== "normal") out.push(c);
+});
+return out.join("\\n");
+"""
+# Words of Streamlit's own chrome, English only, that a widget may show.
+STREAMLIT_WORDS = {"upload", "browse", "files", "drag", "drop", "limit", "choose", "option", "options", "running",
+                   "stop", "deploy", "clear", "skip", "main", "content"}
+FORMAT_NAMES = {"json", "csv", "html", "markdown", "pdf", "docx", "tota", "xml", "txt", "word"}
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[^\W\d_]{4,}", text)}
+
+
+def _english_words(lang: str, document_text: str) -> set[str]:
+    """Words of the tool's English text that are not also words of the target language's text or of
+    the agreement on screen (its own words are allowed)."""
+    from analyser import i18n
+
+    def flat(tree):
+        for value in tree.values():
+            yield from flat(value) if isinstance(value, dict) else [str(value)]
+
+    english = set().union(*(_words(v) for v in flat(i18n.catalogue("en")))) | STREAMLIT_WORDS
+    other = set().union(*(_words(v) for v in flat(i18n.catalogue(lang))))
+    return english - other - _words(document_text) - FORMAT_NAMES
+
+
+@pytest.mark.parametrize("lang, option, agreement", [
+    ("fr", "Français", CORPORA / "texts" / "fr-pays-bas-senegal-tbi.md"),
+    ("es", "Español", CORPORA / "texts" / "es-tratado-de-montevideo-1980-aladi.txt"),
+])
+def test_french_and_spanish_interface_has_no_english_chrome(tmp_path, lang, option, agreement):
+    """Switch the interface language, screen an agreement in that language, and read every word
+    on the page: none of the tool's English words may remain (JSON/CSV identifiers are not shown)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    import time
+
+    from analyser import i18n
+
+    with streamlit_app() as url, chromium() as driver:
+        driver.get(url)
+        wait = WebDriverWait(driver, 60)
+        wait.until(EC.element_to_be_clickable(
+            (By.CSS_SELECTOR, "[data-testid='stSidebar'] [data-testid='stSelectbox'] input"))).click()
+        wait.until(EC.element_to_be_clickable((By.XPATH, f"//*[@role='option'][contains(., '{option}')]"))).click()
+        title, privacy = i18n.text(lang, "ui.title"), i18n.text(lang, "ui.privacy")[:20]
+        wait.until(EC.presence_of_element_located((By.XPATH, f"//h1[contains(., '{title}')]")))
+        wait.until(lambda d: privacy in d.execute_script(VISIBLE_TEXT))
+        time.sleep(1)  # the rerun in the new language has finished replacing the page
+        before = driver.execute_script(VISIBLE_TEXT)
+        assert i18n.text(lang, "ui.uploader_button") in before  # Streamlit's "Upload", replaced
+        driver.find_element(By.CSS_SELECTOR, "input[type='file']").send_keys(str(agreement))
+        WebDriverWait(driver, 300).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "span.status[data-check='G8']")))
+        wait.until(lambda d: i18n.text(lang, "ui.precedents") in d.execute_script(VISIBLE_TEXT))
+        shown = driver.execute_script(VISIBLE_TEXT)
+        driver.save_screenshot(str(tmp_path / f"ui-{lang}.png"))
+    assert i18n.text(lang, "report.gaps") in shown and i18n.text(lang, "checks.G1.question") in shown
+    assert i18n.text(lang, "ui.qpr") in shown and i18n.Texts(lang).label("cultural_cooperation") in shown
+    leftovers = _words(before + shown) & _english_words(lang, agreement.read_text(encoding="utf-8"))
+    assert not leftovers, f"English words on the {lang} interface: {sorted(leftovers)}"
