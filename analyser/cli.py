@@ -110,8 +110,8 @@ def _analyse(args: argparse.Namespace) -> int:
     from analyser.pipeline import analyse
     from analyser.report import render
 
-    if args.format == "pdf" and not args.output:
-        raise AnalyserError(args.file, "--format pdf writes a file: give it with -o OUT.pdf")
+    if args.format in ("pdf", "docx") and not args.output:
+        raise AnalyserError(args.file, f"--format {args.format} writes a file: give it with -o OUT.{args.format}")
     report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
                      pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout,
                      use_model=False if args.no_model else args.model_dir or True)

@@ -83,7 +83,7 @@ def kind_of(finding: dict[str, Any]) -> str | None:
     return None
 
 
-_SENTENCE_END = re.compile(r"(?<=[.;:])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.;:])\s+|\n\s*\n")  # a line break alone is wrapping, not an end
 
 
 def quote(text: str, start: int, end: int, limit: int | None = None) -> str:

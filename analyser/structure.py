@@ -417,24 +417,31 @@ def article_number(heading: str) -> str:
     return m.group("num") if m else ""
 
 
-PREAMBLE, _RECITAL = "Preamble", re.compile(r"Recital (\d+)")
+PREAMBLE = "Preamble"
+# Headings made up where the source has none: the structure stage's preamble and recitals, and the
+# ToTA reader's numbered fall-backs for unnamed chapters and articles.
+_MADE_UP = {"recital": re.compile(r"Recital (\d+)"), "chapter": re.compile(r"Chapter (\d+)"),
+            "article": re.compile(r"Article (\d+)")}
 
 
 def localise_headings(doc: Document) -> None:
-    """Word the headings this stage makes up ("Preamble", "Recital 3") in the document's language
-    ("Préambule > Considérant 3", "Preámbulo > Considerando 3"), once the language is known: the
-    agreement's own headings are left as printed. English documents keep the English words."""
+    """Word the headings the analyser makes up ("Preamble > Recital 3", "Chapter 2 > Article 4")
+    in the document's language ("Préambule > Considérant 3", "Capítulo 2 > Artículo 4"), once the
+    language is known; the agreement's own headings are left as printed. English documents keep
+    the English words."""
     from analyser.i18n import Texts
 
     if doc.language not in ("fr", "es"):
         return
     tr = Texts(doc.language)
     for p in doc.provisions:
-        if PREAMBLE not in p.heading and p.kind != "recital":
-            continue
         parts = p.heading.split(" > ")
-        parts = [tr("headings.preamble") if part == PREAMBLE else part for part in parts]
-        m = _RECITAL.fullmatch(parts[-1]) if p.kind == "recital" else None
-        if m:
-            parts[-1] = tr("headings.recital", n=m.group(1))
+        for i, part in enumerate(parts):
+            if part == PREAMBLE:
+                parts[i] = tr("headings.preamble")
+                continue
+            for key, pattern in _MADE_UP.items():
+                m = pattern.fullmatch(part)
+                if m and (key != "recital" or (p.kind == "recital" and i == len(parts) - 1)):
+                    parts[i] = tr(f"headings.{key}", n=m.group(1))
         p.heading = " > ".join(parts)

@@ -1,4 +1,4 @@
-"""Report exports: JSON (the contract), CSV (one row per finding), Markdown and HTML.
+"""Report exports: JSON (the contract), CSV (one row per finding), Markdown, HTML, Word (DOCX) and the annotated PDF.
 
 `render(report, fmt, lang)` returns the text in the report language (`lang`, else the
 agreement's own: `in_language`); `write(text, path)` writes it atomically (temp file
@@ -19,6 +19,7 @@ from pathlib import Path
 from analyser.i18n import report_language
 from analyser.model import Report
 from analyser.report.csv import to_csv
+from analyser.report.docx import to_docx
 from analyser.report.html import to_html
 from analyser.report.jsonfmt import to_json
 from analyser.report.markdown import to_markdown
@@ -27,7 +28,7 @@ from analyser.report.pdf import to_pdf
 # What tempfile.mkstemp makes for write_atomic: ".NAME." + 8 random characters + ".tmp".
 TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
-FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html, "pdf": to_pdf}
+FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html, "docx": to_docx, "pdf": to_pdf}
 
 
 def in_language(report: Report, lang: str | None = None) -> Report:
