@@ -103,7 +103,8 @@ def test_stats_over_a_batch(tmp_path):
     assert summary.done == 7
     text = stats(out)
     assert "7 agreements analysed" in text and "2005-2009" in text
-    assert "convention_reference" in text and "EU - Albania" in text
+    assert "Reference to the 2005 Convention" in text and "EU - Albania" in text  # plain label names
+    assert "7 accords analysés" in stats(out, lang="fr") and "<html lang='fr'>" in (out / "stats" / "index.html").read_text(encoding="utf-8")
     for name in ("checks_by_year.png", "checks_by_region.png", "checks_by_party.png", "index.html", "summary.txt"):
         assert (out / "stats" / name).stat().st_size > 0
     html = (out / "stats" / "index.html").read_text(encoding="utf-8")

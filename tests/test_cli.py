@@ -27,7 +27,8 @@ def test_analyse_text_to_markdown_file(tmp_path):
     out = tmp_path / "r.md"
     res = run("analyse", TEXTS / "es-tratado-de-montevideo-1980-aladi.txt", "--format", "md", "-o", out)
     assert res.returncode == 0, res.stderr
-    assert "heritage_exception" in out.read_text(encoding="utf-8")
+    md = out.read_text(encoding="utf-8")
+    assert "Excepción de tesoros nacionales" in md and "heritage_exception" not in md  # plain names, in Spanish
 
 
 @pytest.mark.parametrize("content", [None, b"", b"\x00\x01\x02\xff" * 500, b"<?xml version='1.0'?><treaty><body>"])

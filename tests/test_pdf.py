@@ -179,7 +179,8 @@ def test_annotated_pdf_export(afcfta):
     reader = PdfReader(io.BytesIO(data))
     annots = [a.get_object() for a in reader.pages[2].get("/Annots", [])]
     highlights = [a for a in annots if a["/Subtype"] == "/Highlight"]
-    assert highlights and any("policy_space" in a["/Contents"] for a in highlights)
+    assert highlights and any(a["/Contents"].startswith("Policy space for culture (score ") for a in highlights)
+    assert not any("policy_space" in a["/Contents"] for a in highlights)  # plain names for people
     assert len(reader.pages) == 77
 
 
