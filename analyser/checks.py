@@ -7,6 +7,7 @@ the report language: the agreement's own unless the caller asks for another.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,12 @@ MAX_WHERE = 3  # headings named in one explanation
 
 
 @lru_cache(maxsize=1)
-def guidelines() -> dict[str, dict[str, Any]]:
+def guideline_paragraphs() -> dict[str, dict[str, Any]]:
     return load_yaml(DATA / "checks.yaml")
 
 
 Hits = list[tuple[Provision, Finding]]
+MakeCheck = Callable[..., Check]  # (check id, status, hits named in the explanation, also=more supporting hits)
 
 
 def _hits(doc: Document, label: str, **attrs: Any) -> Hits:
@@ -60,7 +62,7 @@ def _check_in(cid: str, status: str, hits: Hits, also: Hits = (), tr: Texts = Te
     """`hits` are named in the explanation; `also` only join the supporting provisions."""
     return Check(id=cid, status=status, provisions=_ids(hits + list(also)),
                  why=tr(f"checks.{cid}.{status}", where=_where(hits, tr)),
-                 guideline=str(guidelines()[cid]["guideline"]), question=tr(f"checks.{cid}.question"))
+                 guideline=str(guideline_paragraphs()[cid]["guideline"]), question=tr(f"checks.{cid}.question"))
 
 
 def run(doc: Document, lang: str | None = None) -> dict[str, Check]:
@@ -113,7 +115,7 @@ def _add_candidates(check: Check, doc: Document, tr: Texts) -> None:
         check.why += " " + tr("checks.worth_a_look", n=len(check.candidates))
 
 
-def _simple(cid: str, hits: Hits, _check) -> Check:
+def _simple(cid: str, hits: Hits, _check: MakeCheck) -> Check:
     return _check(cid, "met", hits) if hits else _check(cid, "missing", [])
 
 
@@ -129,7 +131,7 @@ def _refers_to(p: Provision, chapters: set[str]) -> bool:
     return False
 
 
-def _g4(digital: Hits, exemptions: Hits, agreement_wide: Hits, _check) -> Check:
+def _g4(digital: Hits, exemptions: Hits, agreement_wide: Hits, _check: MakeCheck) -> Check:
     if not digital:
         return _check("G4", "n/a", [])
     carved = [h for h in digital if h[1].attributes.get("carve_out")]

@@ -57,7 +57,16 @@ def to_html(report: Report) -> str:
         provs.append(f"<div class='prov' id='{escape(p.id)}'><div class='meta'>{escape(p.heading or p.id)}"
                      f"{' · ' + escape(tr('report.page', page=page)) if page else ''}</div>"
                      f"<div>{labels}</div><p style='white-space:pre-wrap'>{_highlight(p)}</p></div>")
-    warnings = "".join(f"<p><b>{escape(tr('report.warning'))}:</b> {escape(w)}</p>" for w in doc.warnings)
+    candidates = "".join(
+        f"<li>{escape(p.heading or p.id)}"
+        + (f" ({escape(tr('report.page', page=page_of(p)))})" if page_of(p) else "")
+        + f"{escape(tr('report.colon'))}{escape(tr.label(c.label))}, {escape(tr('report.score'))} {c.score:.2f} — "
+        + "; ".join(f"<i>{escape(e.text)}</i>" for e in c.evidence) + "</li>"
+        for p in doc.provisions for c in p.candidates)
+    if candidates:
+        candidates = f"<h2>{escape(tr('report.worth_a_look'))}</h2><ul class='candidates'>{candidates}</ul>"
+    warnings = "".join(f"<p><b>{escape(tr('report.warning'))}{escape(tr('report.colon'))}</b>{escape(w)}</p>"
+                       for w in doc.warnings)
     facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts(report, tr))
     return (f"<!doctype html><html lang='{tr.lang}'><head><meta charset='utf-8'><title>{title}</title>"
             f"<style>{CSS}</style></head><body><h1>{escape(tr('report.title', title=title_of(doc)))}</h1>"
@@ -65,5 +74,5 @@ def to_html(report: Report) -> str:
             f"<h2>{escape(tr('report.gaps'))}</h2><table><tr><th>{escape(tr('report.check'))}</th>"
             f"<th>{escape(tr('report.guideline'))}</th><th>{escape(tr('report.question'))}</th>"
             f"<th>{escape(tr('report.status'))}</th><th>{escape(tr('report.why'))}</th></tr>{rows}</table>"
-            f"<h2>{escape(tr('report.clauses'))}</h2>{''.join(provs) or '<p>' + escape(tr('report.none')) + '</p>'}"
+            f"<h2>{escape(tr('report.clauses'))}</h2>{''.join(provs) or '<p>' + escape(tr('report.none')) + '</p>'}{candidates}"
             f"</body></html>\n")
