@@ -229,7 +229,8 @@ def _where(items: list[Item]) -> str:
 
 def description(entry: Entry, tr: Texts) -> str:
     """One paragraph in the report language a civil servant can paste; headings stay as printed."""
-    parts = [tr("qpr.para_open", type=tr(f"qpr.type_{entry.type}") if entry.type else "",
+    opening = "qpr.para_open_one" if len(entry.items) == 1 else "qpr.para_open"
+    parts = [tr(opening, type=tr(f"qpr.type_{entry.type}") if entry.type else "",
                 name=entry.name, n=len(entry.items),
                 parties=tr("qpr.para_parties", parties=", ".join(entry.parties)) if entry.parties else "",
                 signed=tr("qpr.para_signed", date=entry.signed) if entry.signed else "").replace("  ", " ")]
