@@ -49,9 +49,11 @@ def test_pdf_sample_renders_a_page_with_highlights():
 def test_filters_and_french_interface():
     at = _app()
     at.selectbox(key="ui_lang").select("fr").run()
-    at.selectbox(key="sample").select("Canada - Peru FTA (ToTA XML, 2008)").run()
+    at.selectbox(key="sample").select_index(1).run()  # Canada - Peru FTA, named in French
     assert "Lacunes (Directives opérationnelles, paragraphes 18 et 19)" in [s.value for s in at.subheader]
-    at.multiselect(key="labels").unselect("cultural_exemption").unselect("policy_space").unselect("digital_trade").run()
+    labels = at.multiselect(key="labels")
+    assert "Traitement préférentiel" in labels.options  # plain names; the values stay identifiers
+    labels.set_value([v for v in labels.value if v not in {"cultural_exemption", "policy_space", "digital_trade"}]).run()
     assert "Aucune clause culturelle avec ces filtres." in [i.value for i in at.info]
 
 
@@ -125,3 +127,17 @@ def test_analytics_tab_lists_batch_folders_under_the_root(tmp_path, monkeypatch)
     assert "None in this corpus." in [c.value for c in at.caption]  # no party meets G3 in 3 or more here
     region = at.dataframe[2].value
     assert list(region.columns) == ["region", "G1", "G3", "G4", "G6", "agreements"]
+
+
+def test_qpr_export_and_downloads_follow_the_interface_language():
+    at = _app()
+    at.selectbox(key="ui_lang").select("es").run()
+    at.selectbox(key="sample").select_index(1).run()  # "TLC Canadá - Perú (XML de ToTA, 2008)"
+    assert "TLC Canadá - Perú (XML de ToTA, 2008)" in at.selectbox(key="sample").options
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "#### Informe periódico, sección de tratados" in text
+    assert "**3 de 8 criterios aplicables cumplidos**" in text  # the one-line summary, in Spanish
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert buttons.count("Word (DOCX)") == 2 and "CSV" in buttons  # the report and the QPR entry
+    assert "Exención cultural" in text and "cultural_exemption" not in text
