@@ -159,18 +159,26 @@ def _keep(meta: dict[str, Any], parties: list[str], party: str | None, since: in
     return True
 
 
-def _store_reports(folder: Path) -> list[dict[str, Any]]:
+def _store_reports(folder: Path, party: str | None, since: int | None) -> list[dict[str, Any]]:
+    """The JSON reports of a batch store's finished documents, filtered on the store's metadata
+    first, so that only the reports of the agreements wanted are read."""
     db = sqlite3.connect(folder / "store.sqlite")
     try:
-        paths = [row[0] for row in db.execute("SELECT report FROM documents WHERE status = 'done' ORDER BY path")]
+        rows = list(db.execute("SELECT report, metadata FROM documents WHERE status = 'done' ORDER BY path"))
     finally:
         db.close()
     reports = []
-    for path in paths:
+    for path, metadata in rows:
+        meta = json.loads(metadata or "{}")
+        if not _keep(meta, meta.get("parties") or [], party, since):
+            continue
         p = Path(path) if Path(path).is_absolute() else folder / path
         if not p.exists():
             p = folder / "reports" / Path(path).name
-        reports.append(json.loads(p.read_text(encoding="utf-8")))
+        report = json.loads(p.read_text(encoding="utf-8"))
+        doc = report["document"]
+        if _keep(doc.get("metadata") or {}, doc.get("parties") or [], party, since):
+            reports.append(report)
     return reports
 
 
@@ -179,24 +187,22 @@ def collect(inputs: list[str], party: str | None = None, since: int | None = Non
     """Entries for the agreements in `inputs` (files, folders, globs, or batch output folders),
     those of `party` (ISO3) signed in `since` or later. A file is read once for its metadata and
     analysed only when it passes the filters."""
-    from analyser import ingest
-    from analyser.batch import collect as collect_files
-    from analyser.pipeline import analyse
-
     reports: list[dict[str, Any]] = []
     files: list[str] = []
     for item in inputs:
         if Path(item).is_dir() and (Path(item) / "store.sqlite").exists():
-            for report in _store_reports(Path(item)):
-                doc = report["document"]
-                if _keep(doc.get("metadata") or {}, doc.get("parties") or [], party, since):
-                    reports.append(report)
+            reports += _store_reports(Path(item), party, since)
         else:
             files.append(item)
-    paths = collect_files(files) if files else []
-    if files and not paths:
-        raise AnalyserError(", ".join(files), "no agreement file found")
-    for path in paths:
+    if files:  # the analysis stack is loaded only when there is something to analyse
+        from analyser import ingest
+        from analyser.batch import collect as collect_files
+        from analyser.pipeline import analyse
+
+        paths = collect_files(files)
+        if not paths:
+            raise AnalyserError(", ".join(files), "no agreement file found")
+    for path in paths if files else []:
         if party or since:
             meta = ingest.load(path).metadata
             if not _keep(meta, meta.get("parties") or [], party, since):
