@@ -56,9 +56,9 @@ def test_compare_two_drafts_side_by_side(tmp_path):
         wait = WebDriverWait(driver, 60)
         tab = wait.until(EC.element_to_be_clickable((By.XPATH, "//*[@role='tab'][contains(., 'Compare two drafts')]")))
         tab.click()
-        time.sleep(1)
-        inputs = [i for i in driver.find_elements(By.CSS_SELECTOR, "input[type='file']")]
-        assert len(inputs) >= 3  # screen tab + the two drafts
+        inputs = wait.until(lambda d: [i for i in d.find_elements(By.CSS_SELECTOR, "input[type='file']")]
+                            if len(d.find_elements(By.CSS_SELECTOR, "input[type='file']")) >= 3 else False)
+        assert len(inputs) >= 3  # screen tab + the two drafts (waited for: a loaded machine renders slowly)
         inputs[1].send_keys(str(original))
         inputs[2].send_keys(str(draft))
         change = WebDriverWait(driver, 120).until(EC.presence_of_element_located(
