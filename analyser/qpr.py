@@ -135,7 +135,7 @@ def entry_of(report: dict[str, Any]) -> Entry | None:
             ev = f["evidence"][0] if f["evidence"] else None
             text = p.get("text") or (ev["text"] if ev else "")
             q = quote(text, ev["start"], ev["end"]) if ev and p.get("text") else " ".join(text.split())
-            labels = [str(x) for x in p.get("page_labels") or [] if x]
+            labels = [str(x) for x in p.get("page_labels") or [p.get("page_label")] if x]  # printed pages first
             page = ", ".join(dict.fromkeys(labels or [str(n) for n in p.get("pages") or []]))
             items.append(Item(kind=kind, label=f["label"], article=article_key(p["heading"]) or p["id"], page=page,
                               quote=q, scope=f["attributes"].get("scope")))

@@ -31,7 +31,7 @@ def summary(report: Report, tr: Texts) -> str:
 
 def page_of(p: Provision) -> str:
     """The pages a provision sits on, as printed where the PDF says (page labels), else as positions."""
-    labels = getattr(p, "page_labels", None) or []
+    labels = getattr(p, "page_labels", None) or [getattr(p, "page_label", None)]
     shown = [str(x) for x in labels if x] or [str(n) for n in p.pages]
     return ", ".join(dict.fromkeys(shown))
 
