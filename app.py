@@ -15,20 +15,19 @@ from html import escape
 from pathlib import Path
 
 import streamlit as st
-import yaml
 
-from analyser import AnalyserError
+from analyser import AnalyserError, i18n
 from analyser.checks import CHECK_LABELS
 from analyser.ingest import SUFFIXES
 from analyser.model import LABELS
 from analyser.pageview import search_boxes
 from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
-from analyser.report import render
+from analyser.report import in_language, render
+from analyser.report.common import summary
 from analyser.report.html import mark_spans
 from analyser.report.pdf import LABEL_COLOURS, to_pdf
 
 ROOT = Path(__file__).resolve().parent
-STRINGS = yaml.safe_load((ROOT / "analyser" / "data" / "ui.yaml").read_text(encoding="utf-8"))
 SAMPLES = {
     "Canada - Peru FTA (ToTA XML, 2008)": ROOT / "corpora" / "samples" / "canada-peru-fta-2008.xml",
     "AfCFTA Agreement (PDF, 77 pages)": ROOT / "corpora" / "pdf" / "afcfta-agreement-en.pdf",
@@ -36,6 +35,7 @@ SAMPLES = {
     "Tratado de Montevideo 1980 (texte ES)": ROOT / "corpora" / "texts" / "es-tratado-de-montevideo-1980-aladi.txt",
     "Directives opérationnelles 18-19 (FR)": ROOT / "corpora" / "texts" / "fr-directives-operationnelles-18-19.txt",
 }
+SAMPLE_NAMES = dict(zip(SAMPLES, ("canada_peru_xml", "afcfta_pdf", "canada_peru_text", "montevideo_es", "guidelines_fr")))
 STATUS_COLOURS = {"met": "#2e7d32", "partly": "#f9a825", "missing": "#c62828", "n/a": "#757575"}
 
 
@@ -58,13 +58,22 @@ def analyse_bytes(sha: str, name: str, _data: bytes):
     return report
 
 
+def ui_lang() -> str:
+    return st.session_state.get("ui_lang", "en")
+
+
+def tr() -> i18n.Texts:
+    """The catalogue in the interface language (the selector sets the UI and the downloads)."""
+    return i18n.Texts(ui_lang())
+
+
 def t(key: str, **kw) -> str:
-    lang = st.session_state.get("ui_lang", "en")
-    return STRINGS.get(lang, STRINGS["en"]).get(key, STRINGS["en"][key]).format(**kw)
+    """An interface string (catalogue section `ui`, else a dotted key such as `report.gaps`)."""
+    return tr()(key if "." in key else f"ui.{key}", **kw)
 
 
 def status_label(status: str) -> str:
-    return t({"met": "status_met", "partly": "status_partly", "missing": "status_missing"}.get(status, "status_na"))
+    return tr().status(status)
 
 
 def go_to(page: int, pid: str | None = None) -> None:
@@ -91,7 +100,7 @@ def short_heading(p) -> str:
 
 
 def scorecard(report, pdf: bool = False) -> None:
-    st.subheader(t("gaps"))
+    st.subheader(t("report.gaps"))
     by_id = {p.id: p for p in report.document.provisions}
     rows = []
     for cid, check in report.checks.items():
@@ -103,20 +112,21 @@ def scorecard(report, pdf: bool = False) -> None:
                 continue
             page = evidence_page(p, CHECK_LABELS.get(cid))
             links.append(f"<a class='supporting' href='#{escape(pid)}' data-page='{page or ''}'>"
-                         f"{escape(short_heading(p))}{f' · p. {page}' if page else ''}</a>")
+                         f"{escape(short_heading(p))}{' · ' + t('report.page', page=page) if page else ''}</a>")
         looks = [f"<a class='candidate' href='#{escape(pid)}'>{escape(short_heading(by_id[pid]))}"
-                 f"{f' · p. {by_id[pid].pages[0]}' if by_id[pid].pages else ''}</a>"
+                 f"{' · ' + t('report.page', page=by_id[pid].pages[0]) if by_id[pid].pages else ''}</a>"
                  for pid in check.candidates[:3] if pid in by_id]
         if looks:
-            links.append(f"<small>{escape(t('worth_a_look'))}: {', '.join(looks)}</small>")
+            links.append(f"<small>{escape(t('worth_a_look'))}{t('report.colon')}{', '.join(looks)}</small>")
         rows.append(f"<tr><td><b>{cid}</b></td><td>{escape(check.guideline)}</td><td>{escape(check.question)}</td>"
                     f"<td><span class='status' data-check='{cid}' data-status='{escape(check.status)}' "
-                    f"style='background:{colour};color:white;padding:2px 8px;border-radius:8px'>"
+                    f"style='background:{colour};color:white;padding:2px 8px;border-radius:8px;white-space:nowrap'>"
                     f"{escape(status_label(check.status))}</span></td><td>{escape(check.why)}</td>"
                     f"<td>{'<br>'.join(links)}</td></tr>")
     st.markdown(
-        f"<table class='scorecard'><tr><th>{t('check')}</th><th>{t('guideline')}</th><th>{t('question')}</th>"
-        f"<th>{t('status')}</th><th>{t('why')}</th><th>{t('supporting')}</th></tr>{''.join(rows)}</table>",
+        f"<table class='scorecard'><tr><th>{t('report.check')}</th><th>{t('report.guideline')}</th>"
+        f"<th>{t('report.question')}</th><th>{t('report.status')}</th><th>{t('report.why')}</th>"
+        f"<th>{t('supporting')}</th></tr>{''.join(rows)}</table>",
         unsafe_allow_html=True)
     if not pdf:
         return  # text inputs: the links above open the provision card, its evidence highlighted
@@ -127,14 +137,14 @@ def scorecard(report, pdf: bool = False) -> None:
         for i, (cid, p) in enumerate(jumps):
             page = evidence_page(p, CHECK_LABELS.get(cid))
             if page:
-                cols[i % 4].button(f"{cid} · {short_heading(p)[:40]} · p. {page}", key=f"jump-{cid}-{p.id}",
+                cols[i % 4].button(f"{cid} · {short_heading(p)[:40]} · {t('report.page', page=page)}", key=f"jump-{cid}-{p.id}",
                                    on_click=go_to, args=(page, p.id))
 
 
 def legend() -> None:
     chips = " ".join(f"<span style='background:#{LABEL_COLOURS[lab]};color:white;padding:1px 6px;border-radius:6px;"
-                     f"margin-right:4px'>{lab}</span>" for lab in LABELS)
-    st.markdown(f"**{t('legend')}**: {chips}", unsafe_allow_html=True)
+                     f"margin-right:4px'>{escape(tr().label(lab))}</span>" for lab in LABELS)
+    st.markdown(f"**{t('report.legend')}**{t('report.colon')}{chips}", unsafe_allow_html=True)
 
 
 def highlighted(text: str, spans: list[tuple[int, int, str]], query: str) -> str:
@@ -156,7 +166,8 @@ def document_view(report, data: bytes | None) -> None:
     doc = report.document
     with st.sidebar:
         st.markdown(f"### {t('filters')}")
-        labels = st.multiselect(t("labels"), LABELS, default=list(LABELS), key="labels")
+        labels = st.multiselect(t("labels"), LABELS, default=list(LABELS), key="labels", format_func=tr().label,
+                                placeholder=t("choose"))
         min_score = st.slider(t("min_score"), 0.0, 1.0, 0.0, 0.05, key="min_score")
         chapters = [t("all_chapters")] + sorted({p.heading_parts[0] for p in doc.provisions if p.heading_parts})
         chapter = st.selectbox(t("chapter"), chapters, key="chapter")
@@ -181,12 +192,14 @@ def document_view(report, data: bytes | None) -> None:
         for p, kept in shown:
             st.markdown(f"<a id='{escape(p.id)}'></a>", unsafe_allow_html=True)
             with st.container(border=True):
-                st.markdown(f"**{escape(p.heading or p.id)}**" + (f" · p. {', '.join(map(str, p.pages))}" if p.pages else ""))
+                st.markdown(f"**{escape(p.heading or p.id)}**"
+                            + (f" · {t('report.page', page=', '.join(map(str, p.pages)))}" if p.pages else ""))
                 for f in kept:
-                    attrs = ", ".join(f"{k}={v}" for k, v in f.attributes.items())
+                    attrs = tr().attributes(f.attributes)
                     st.markdown(f"<span style='background:#{LABEL_COLOURS.get(f.label)};color:white;padding:1px 6px;"
-                                f"border-radius:6px'>{f.label}</span> {t('score')} {f.score:.2f} · {t('layer')} "
-                                f"`{f.layer}`{' · ' + escape(attrs) if attrs else ''}<br>{t('trigger')}: "
+                                f"border-radius:6px'>{escape(tr().label(f.label))}</span> {t('report.score')} "
+                                f"{f.score:.2f} · {escape(tr().layer(f.layer))}"
+                                f"{' · ' + escape(attrs) if attrs else ''}<br>{t('trigger')}{t('report.colon')}"
                                 + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
                     page = next((e.page for e in f.evidence if e.page), None) if data is not None else None
                     if page:
@@ -194,8 +207,8 @@ def document_view(report, data: bytes | None) -> None:
                 for f in p.candidates:  # below threshold: shown, never counted
                     if f.label in labels:
                         st.markdown(f"<span class='candidate' style='border:1px dashed #{LABEL_COLOURS.get(f.label)};"
-                                    f"padding:1px 6px;border-radius:6px'>{f.label}</span> {t('worth_a_look')} · "
-                                    f"{t('score')} {f.score:.2f}<br>{t('trigger')}: "
+                                    f"padding:1px 6px;border-radius:6px'>{escape(tr().label(f.label))}</span> "
+                                    f"{t('worth_a_look')} · {t('report.score')} {f.score:.2f}<br>{t('trigger')}{t('report.colon')}"
                                     + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
                 if data is not None and not kept and p.pages:  # a search hit or a candidate without a finding
                     page = next((n for n in p.pages if query and search_boxes(data, n, query)), p.pages[0])
@@ -217,31 +230,64 @@ def document_view(report, data: bytes | None) -> None:
             focus = [box for p in doc.provisions if p.id == st.session_state.get("focus")
                      for f in p.findings for e in f.evidence if e.page == page_no for box in e.boxes]
             hits = search_boxes(data, page_no, query) if query else []
-            caption = f"{t('page')} {page_no} · {len(marks)} highlights" + (f" · {len(hits)} search hits" if query else "")
+            caption = (f"{t('page')} {page_no} · {t('highlights', n=len(marks))}"
+                       + (f" · {t('search_hits', n=len(hits))}" if query else ""))
             st.image(render_page(data, page_no, marks, search=hits, focus=focus), caption=caption, width="stretch")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def exports(sha: str, _report, _data: bytes | None) -> dict[str, str | bytes]:
-    """The downloads of one report, rendered once per content hash, not on every rerun. The PDF
-    is built from the uploaded bytes: the cached report is shared between sessions and never changed."""
-    out = {fmt: render(_report, fmt) for fmt in ("json", "csv", "html", "md")}
-    if _report.document.format == "pdf" and _data is not None:
-        out["pdf"] = to_pdf(_report, _data)
+def exports(sha: str, lang: str, _report, _data: bytes | None) -> dict[str, str | bytes]:
+    """The downloads of one report in the interface language, rendered once per content hash and
+    language, not on every rerun. The PDF is built from the uploaded bytes: the cached report is
+    shared between sessions and never changed."""
+    report = in_language(_report, lang)
+    out = {fmt: render(report, fmt) for fmt in ("json", "csv", "html", "md", "docx")}
+    if report.document.format == "pdf" and _data is not None:
+        out["pdf"] = to_pdf(report, _data)
     return out
 
 
 def downloads(report, data: bytes | None) -> None:
     st.subheader(t("downloads"))
     stem = Path(report.document.source).stem
-    files = exports(report.document.sha256, report, data)
-    cols = st.columns(5)
+    files = exports(report.document.sha256, ui_lang(), report, data)
+    cols = st.columns(6)
     cols[0].download_button("JSON", files["json"], f"{stem}.json", "application/json")
     cols[1].download_button("CSV", files["csv"], f"{stem}.csv", "text/csv")
     cols[2].download_button("HTML", files["html"], f"{stem}.html", "text/html")
-    cols[3].download_button("Markdown", files["md"], f"{stem}.md", "text/markdown")
+    cols[3].download_button(t("download_md"), files["md"], f"{stem}.md", "text/markdown")
+    cols[4].download_button(t("download_docx"), files["docx"], f"{stem}.docx",
+                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     if "pdf" in files:
-        cols[4].download_button("PDF", files["pdf"], f"{stem}-annotated.pdf", "application/pdf")
+        cols[5].download_button(t("download_pdf"), files["pdf"], f"{stem}-annotated.pdf", "application/pdf")
+    from analyser.qpr import entry_of
+
+    entry = entry_of(report.to_dict())
+    qpr_downloads(report.document.sha256, [entry] if entry else [], stem)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def qpr_files(key: str, lang: str, _entries) -> dict[str, str | bytes]:
+    """The treaties section of the periodic report for these entries, in the interface language."""
+    from analyser.qpr import render_qpr
+
+    return {fmt: render_qpr(_entries, fmt, lang) for fmt in ("md", "csv", "docx")}
+
+
+def qpr_downloads(key: str, entries, stem: str) -> None:
+    """Download the QPR entries (one agreement, or every agreement of a batch folder)."""
+    st.markdown(f"#### {t('qpr')}")
+    if not entries:
+        st.info(t("qpr_none"))
+        return
+    st.caption(t("qpr_help"))
+    files = qpr_files(key, ui_lang(), entries)
+    cols = st.columns(3)
+    cols[0].download_button(t("download_md"), files["md"], f"{stem}-qpr.md", "text/markdown", key=f"qpr-md-{key}")
+    cols[1].download_button("CSV", files["csv"], f"{stem}-qpr.csv", "text/csv", key=f"qpr-csv-{key}")
+    cols[2].download_button(t("download_docx"), files["docx"], f"{stem}-qpr.docx",
+                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                            key=f"qpr-docx-{key}")
 
 
 UPLOAD_TYPES = [suffix[1:] for suffix in SUFFIXES]
@@ -252,14 +298,15 @@ def report_for(name: str, data: bytes, sha: str | None = None):
     try:
         return analyse_bytes(sha or hashlib.sha256(data).hexdigest(), name, data)
     except AnalyserError as exc:
-        st.error(t("error", name=name, reason=exc.reason))
+        st.error(t("errors.cannot_analyse", name=name, reason=i18n.error_message(exc.reason, ui_lang())))
         return None
 
 
 def screen_page() -> None:
     limit = st.get_option("server.maxUploadSize")
     upload = st.file_uploader(t("upload"), type=UPLOAD_TYPES, key="upload")
-    sample = st.selectbox(t("sample"), [t("none")] + list(SAMPLES), key="sample")
+    sample = st.selectbox(t("sample"), [t("none")] + list(SAMPLES), key="sample",
+                          format_func=lambda s, tr=tr(): tr(f"samples.{SAMPLE_NAMES[s]}") if s in SAMPLE_NAMES else s)
     if upload is not None:
         name, data = upload.name, upload.getvalue()
         if len(data) > limit * 2**20:
@@ -279,9 +326,12 @@ def screen_page() -> None:
         report = report_for(name, data, sha)
     if report is None:
         return
+    report = in_language(report, ui_lang())
     doc = report.document
-    st.markdown(f"**{escape(doc.title or name)}** · {doc.language} · {len(doc.provisions)} provisions"
-                + (f" · {doc.pages} pages" if doc.pages else ""))
+    st.markdown(f"**{escape(doc.title or name)}** · "
+                + t("document_line", language=tr().language_name(doc.language), provisions=len(doc.provisions))
+                + (" · " + t("document_pages", pages=doc.pages) if doc.pages else "")
+                + f" · **{escape(summary(report, tr()))}**")
     for w in doc.warnings:
         st.warning(w)
     scorecard(report, pdf=doc.format == "pdf")
@@ -296,7 +346,7 @@ def _uploaded_report(label: str, key: str):
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def compared(old_sha: str, new_sha: str, _old, _new) -> dict:
+def compared(old_sha: str, new_sha: str, lang: str, _old, _new) -> dict:
     """Alignment of two cached reports, once per pair of content hashes, not on every rerun."""
     from analyser.compare import compare
 
@@ -304,11 +354,11 @@ def compared(old_sha: str, new_sha: str, _old, _new) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def precedents_for(sha: str, _report) -> dict:
-    """Precedent clauses for one report's gaps, once per content hash."""
+def precedents_for(sha: str, lang: str, _report) -> dict:
+    """Precedent clauses for one report's gaps, once per content hash and language."""
     from analyser.precedents import propose
 
-    return propose(_report)
+    return propose(_report, lang=lang)
 
 
 def compare_page() -> None:
@@ -320,11 +370,12 @@ def compare_page() -> None:
         new = _uploaded_report(t("new_draft"), "new_upload")
     if old is None or new is None:
         return
-    result = compared(old.document.sha256, new.document.sha256, old, new)
+    result = compared(old.document.sha256, new.document.sha256, ui_lang(), in_language(old, ui_lang()),
+                      in_language(new, ui_lang()))
     rows = "".join(
         f"<tr><td><b>{cid}</b></td><td>{escape(status_label(c['old']))}</td><td>{escape(status_label(c['new']))}</td>"
         f"<td>{'⚠️' if c['changed'] else ''}</td></tr>" for cid, c in result["checks"].items())
-    st.markdown(f"<table class='compare-checks'><tr><th>{t('check')}</th><th>{t('old_draft')}</th>"
+    st.markdown(f"<table class='compare-checks'><tr><th>{t('report.check')}</th><th>{t('old_draft')}</th>"
                 f"<th>{t('new_draft')}</th><th></th></tr>{rows}</table>", unsafe_allow_html=True)
     if not result["changes"]:
         st.info(t("no_changes"))
@@ -335,13 +386,14 @@ def compare_page() -> None:
     stem = f"{Path(old.document.source).stem}-vs-{Path(new.document.source).stem}"
     cols = st.columns(3)
     for col, (fmt, mime) in zip(cols, (("html", "text/html"), ("json", "application/json"), ("md", "text/markdown"))):
-        col.download_button(f"{t('download_compare')} ({fmt.upper()})", FORMATS[fmt](result), f"{stem}.{fmt}", mime,
+        col.download_button(f"{t('download_compare')} ({fmt.upper()})", FORMATS[fmt](result, ui_lang()), f"{stem}.{fmt}", mime,
                             key=f"compare-{fmt}")
     for ch in result["changes"]:
         with st.container(border=True):
             st.markdown(f"<span class='change' data-kind='{ch['kind']}' style='background:{colours[ch['kind']]};"
-                        f"padding:2px 8px;border-radius:6px'><b>{escape(ch['kind'])}</b></span> "
-                        f"`{ch['label']}` · {escape(ch['detail'])}", unsafe_allow_html=True)
+                        f"padding:2px 8px;border-radius:6px'><b>{escape(t('change_' + ch['kind']))}</b></span> "
+                        f"{escape(tr().label(ch['label']) if ch['label'] else '')} · {escape(ch['detail'])}",
+                        unsafe_allow_html=True)
             st.caption(" → ".join(side["heading"] for side in (ch["old"], ch["new"]) if side))
             if ch.get("diff"):  # word by word: deleted struck through in red, inserted in green
                 st.markdown(f"<div class='word-diff' style='white-space:pre-wrap;max-height:18em;overflow:auto'>"
@@ -353,10 +405,12 @@ def compare_page() -> None:
 
 
 def precedents_page(report) -> None:
-    result = precedents_for(report.document.sha256, report)
+    result = precedents_for(report.document.sha256, ui_lang(), report)
     st.subheader(t("precedents"))
     for cid, gap in result["gaps"].items():
         with st.expander(f"{cid} · {status_label(gap['status'])} · {gap['question']}"):
+            if not gap["precedents"]:
+                st.caption(t("no_precedent"))
             for p in gap["precedents"]:
                 st.markdown(f"**{escape(p['agreement'])}** ({p['year']}, {p['language']}), {escape(p['article'])}  \n"
                             f"_{escape(p['why'])}_")
@@ -382,14 +436,16 @@ BATCH_ROOT = Path(os.environ.get("ANALYSER_BATCH_ROOT", "runs")).expanduser()  #
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def corpus_tables(folder: str, store_mtime: float) -> tuple[str, dict]:
-    """Corpus analytics (PNGs, CSVs and HTML written under the folder) and its tables, redone only
-    when the store changes, not on every rerun."""
+def corpus_tables(folder: str, store_mtime: float, lang: str) -> tuple[str, dict, dict]:
+    """Corpus analytics (PNGs, CSVs and HTML written under the folder) and its tables (shown in the
+    interface language; downloaded as CSV with English headers and ids), redone only when the
+    store changes, not on every rerun."""
     from analyser.stats import groupings, load, run as corpus_stats, tables
 
-    corpus_stats(Path(folder))
+    corpus_stats(Path(folder), lang=lang)
     docs, findings = load(Path(folder))
-    return f"{len(docs)}", tables(docs, findings, groupings(docs))
+    groups = groupings(docs)
+    return f"{len(docs)}", tables(docs, findings, groups, i18n.Texts(lang)), tables(docs, findings, groups, ids=True)
 
 
 def batch_folders(root: Path) -> list[Path]:
@@ -412,7 +468,8 @@ def stats_page() -> None:
     names = {str(f.relative_to(BATCH_ROOT)) if f != BATCH_ROOT else ".": f for f in folders}
     choice = st.selectbox(t("stats_pick"), list(names), key="stats_folder")
     out = names[choice]
-    n, named = corpus_tables(str(out), (out / "store.sqlite").stat().st_mtime)
+    mtime = (out / "store.sqlite").stat().st_mtime
+    n, named, for_csv = corpus_tables(str(out), mtime, ui_lang())
     st.markdown(f"**{t('stats_agreements', n=n)}**")
     for image in sorted((out / "stats").glob("*.png")):
         st.image(str(image))
@@ -423,19 +480,41 @@ def stats_page() -> None:
             st.dataframe([dict(zip(columns, row)) for row in rows], hide_index=True, width="stretch")
         else:
             st.caption(t("stats_empty"))
-        st.download_button(f"{t('download_table')} ({name}.csv)", table_csv(table), f"{name}.csv", "text/csv",
+        st.download_button(f"{t('download_table')} ({name}.csv)", table_csv(for_csv[name]), f"{name}.csv", "text/csv",
                            key=f"table-{name}")
     for path in sorted((out / "tables").glob("*.csv")):
         st.download_button(f"{t('download_table')} ({path.name})", path.read_bytes(), path.name, "text/csv",
                            key=f"table-{path.stem}")
+    qpr_downloads(f"store-{mtime}", store_entries(str(out), mtime), out.name)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def store_entries(folder: str, store_mtime: float) -> list:
+    """The QPR entries of a batch folder's reports (no new analysis), redone only when the store changes."""
+    from analyser.qpr import collect
+
+    return collect([folder])
+
+
+def localise_widgets() -> None:
+    """Streamlit words its file uploader in English only: show the catalogue's words instead."""
+    button = t("uploader_button").replace('"', "'")
+    limit = t("uploader_limit", limit=st.get_option("server.maxUploadSize")).replace('"', "'")
+    st.markdown(
+        "<style>[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p{display:none}"
+        f"[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer']::after{{content:\"{button}\"}}"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span{display:none}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] > div::after{{content:\"{limit}\";font-size:.875rem}}"
+        "</style>", unsafe_allow_html=True)
 
 
 def main() -> None:
-    st.set_page_config(page_title="Culture screening", layout="wide")
+    st.set_page_config(page_title=i18n.text("en", "ui.page_title"), layout="wide")
     isolation_started()
     with st.sidebar:
-        st.selectbox("Language · Langue · Idioma", ["en", "fr", "es"], key="ui_lang",
-                     format_func=lambda code: {"en": "English", "fr": "Français", "es": "Español"}[code])
+        st.selectbox(t("language_selector"), list(i18n.LANGUAGES), key="ui_lang",
+                     format_func=lambda code: i18n.Texts(code).language_name(code).capitalize())
+    localise_widgets()
     st.title(t("title"))
     screen, drafts, stats = st.tabs([t("page_screen"), t("page_compare"), t("page_stats")])
     with screen:

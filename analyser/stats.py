@@ -85,10 +85,11 @@ def _pct(share: float) -> str:
     return f"{share:.0%}"
 
 
-def tables(docs: list[dict], findings: list[tuple], groups: dict[str, dict], tr: Texts = Texts("en")) -> dict[str, Table]:
+def tables(docs: list[dict], findings: list[tuple], groups: dict[str, dict], tr: Texts = Texts("en"),
+           ids: bool = False) -> dict[str, Table]:
     """The summary as named tables, each with its own headers, in the language of `tr`: printed,
-    shown in the UI, written as HTML (and as CSV, in English). Shares are whole percentages; a
-    "most" list holds only parties that score."""
+    shown in the UI, written as HTML (and as CSV: English headers, label ids with `ids`). Shares are
+    whole percentages; a "most" list holds only parties that score."""
     overall = share_by(docs, lambda d: ["all"]).get("all", {})
     h = lambda key: tr(f"stats.h_{key}")  # noqa: E731  (a column header)
     out: dict[str, Table] = {
@@ -107,7 +108,7 @@ def tables(docs: list[dict], findings: list[tuple], groups: dict[str, dict], tr:
                          [h("party"), h("share_g3"), h("meeting_g3"), h("agreements")],
                          [[p, _pct(r["G3"]), round(r["G3"] * r["n"]), r["n"]] for p, r in best])
     out["wordings"] = (tr("stats.t_wordings"), [h("label"), h("wording"), h("times"), h("example")],
-                       [[tr.label(label), wording, n, ", ".join(users[:3])]
+                       [[label if ids else tr.label(label), wording, n, ", ".join(users[:3])]
                         for label, rows in sorted(top_wordings(docs, findings).items()) for wording, n, users in rows[:3]])
     return out
 
@@ -213,7 +214,7 @@ def run(out: Path, lang: str = "en") -> str:
     text = summary_text(docs, findings, groups, tr)
     folder = out / "stats"
     folder.mkdir(exist_ok=True)
-    for name, table in tables(docs, findings, groups).items():  # CSV for pandas/R: English headers
+    for name, table in tables(docs, findings, groups, ids=True).items():  # CSV for pandas/R: English, label ids
         write_atomic(table_csv(table), folder / f"{name}.csv")
     try:
         images = plot(groups, folder, tr)

@@ -104,11 +104,14 @@ def test_stats_over_a_batch(tmp_path):
     text = stats(out)
     assert "7 agreements analysed" in text and "2005-2009" in text
     assert "Reference to the 2005 Convention" in text and "EU - Albania" in text  # plain label names
-    assert "7 accords analysés" in stats(out, lang="fr") and "<html lang='fr'>" in (out / "stats" / "index.html").read_text(encoding="utf-8")
     for name in ("checks_by_year.png", "checks_by_region.png", "checks_by_party.png", "index.html", "summary.txt"):
         assert (out / "stats" / name).stat().st_size > 0
     html = (out / "stats" / "index.html").read_text(encoding="utf-8")
     assert "http" not in html and "<th>region</th><th>G1</th>" in html
+    french = stats(out, lang="fr")  # the same tables, worded in French (CSV headers stay English)
+    assert "7 accords analysés" in french and "Par région (la première citée) :" in french
+    assert "<th>région</th><th>G1</th>" in (out / "stats" / "index.html").read_text(encoding="utf-8")
+    assert (out / "stats" / "by_region.csv").read_text(encoding="utf-8").startswith("region,G1,")
     # every header sits over its own column: the region table's "G3" ends where its shares end
     block = text.split("By region (first listed):\n")[1].split("\n\n")[0].splitlines()
     header, first = block[0], block[1]
