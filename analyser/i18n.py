@@ -11,8 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 LANG_DIR = Path(__file__).parent / "lang"
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
 DEFAULT = "en"
@@ -20,7 +18,9 @@ DEFAULT = "en"
 
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, Any]:
-    return yaml.safe_load((LANG_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
+    from analyser.datafile import load_yaml  # here: the command line's --help imports this module, not YAML
+
+    return load_yaml(LANG_DIR / f"{lang}.yaml")
 
 
 def report_language(document_language: str | None, override: str | None = None) -> str:
@@ -96,7 +96,9 @@ class Texts:
 
 @lru_cache(maxsize=1)
 def _error_kinds() -> list[tuple[re.Pattern[str], str]]:
-    rows = yaml.safe_load((Path(__file__).parent / "data" / "error_kinds.yaml").read_text(encoding="utf-8"))
+    from analyser.datafile import load_yaml
+
+    rows = load_yaml(Path(__file__).parent / "data" / "error_kinds.yaml")
     return [(re.compile(r["pattern"], re.I), r["key"]) for r in rows]
 
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from analyser.datafile import load_yaml
 
 from analyser.errors import AnalyserError
 from analyser.i18n import LANGUAGES, Texts
@@ -35,7 +35,7 @@ CSV_COLUMNS = ["agreement", "parties", "date_signed", "date_into_force", "type",
 
 @lru_cache(maxsize=1)
 def config() -> dict[str, Any]:
-    return yaml.safe_load((DATA / "qpr.yaml").read_text(encoding="utf-8"))
+    return load_yaml(DATA / "qpr.yaml")
 
 
 @dataclass
