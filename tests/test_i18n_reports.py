@@ -89,7 +89,7 @@ def test_french_agreement_gives_a_french_report_with_french_headings(french):
     assert headings[0] == "Chapitre 1 > Article 1" and not any("Chapter" in h or "Preamble" in h for h in headings)
     md = render(french, "md")
     assert md.startswith("# Analyse culturelle : Economic and Monetary Community of Central Africa (CEMAC)")
-    assert "**0 critères remplis sur 7 applicables**" in md and "- Langue : français" in md
+    assert "**Critères remplis : 0 sur 7 applicables**" in md and "- Langue : français" in md
     assert "| G5 | 18.2, 19.4 | Un traitement préférentiel est-il accordé aux biens et services culturels des pays en " \
            "développement ? | ❌ absent |" in md
     html = render(french, "html")
