@@ -381,7 +381,7 @@ def compare_page() -> None:
         st.info(t("no_changes"))
     colours = {"removed": "#ffcdd2", "weakened": "#ffe0b2", "added": "#c8e6c9", "strengthened": "#dcedc8",
                "reworded": "#e3f2fd", "renumbered": "#f5f5f5"}
-    from analyser.compare import FORMATS, diff_html
+    from analyser.compare import FORMATS, detail_text, diff_html
 
     stem = f"{Path(old.document.source).stem}-vs-{Path(new.document.source).stem}"
     cols = st.columns(3)
@@ -392,7 +392,7 @@ def compare_page() -> None:
         with st.container(border=True):
             st.markdown(f"<span class='change' data-kind='{ch['kind']}' style='background:{colours[ch['kind']]};"
                         f"padding:2px 8px;border-radius:6px'><b>{escape(t('change_' + ch['kind']))}</b></span> "
-                        f"{escape(tr().label(ch['label']) if ch['label'] else '')} · {escape(ch['detail'])}",
+                        f"{escape(tr().label(ch['label']) if ch['label'] else '')} · {escape(detail_text(ch, tr()))}",
                         unsafe_allow_html=True)
             st.caption(" → ".join(side["heading"] for side in (ch["old"], ch["new"]) if side))
             if ch.get("diff"):  # word by word: deleted struck through in red, inserted in green

@@ -151,28 +151,35 @@ def _pair_changes(o: Provision | None, n: Provision | None, sim: float) -> list[
             "diff": word_diff(o.text, n.text) if o is not None and n is not None else None}
     old_f, new_f = _findings(o), _findings(n)
     if n is None:
-        return [{"kind": "removed", "label": lab, "detail": f"{lab} provision no longer in the text", **base} for lab in old_f]
+        return [{"kind": "removed", "label": lab, "detail": f"{lab} provision no longer in the text", "reason": "removed",
+                 **base} for lab in old_f]
     if o is None:
-        return [{"kind": "added", "label": lab, "detail": f"new {lab} provision", **base} for lab in new_f]
+        return [{"kind": "added", "label": lab, "detail": f"new {lab} provision", "reason": "added", **base}
+                for lab in new_f]
     out = []
     if _words(o.text) == _words(n.text):
         # Its own words are the same: a finding it gained or lost comes from elsewhere (an exception
         # it cites was removed or narrowed), which is reported at that provision, not here.
         return _renumbered(o, n, sorted(old_f.keys() | new_f.keys()), base)
     for lab in old_f.keys() - new_f.keys():
-        out.append({"kind": "weakened", "label": lab, "detail": f"{lab} no longer found in the matching provision", **base})
+        out.append({"kind": "weakened", "label": lab, "detail": f"{lab} no longer found in the matching provision",
+                    "reason": "label_lost", **base})
     for lab in new_f.keys() - old_f.keys():
-        out.append({"kind": "strengthened", "label": lab, "detail": f"{lab} now found in the matching provision", **base})
+        out.append({"kind": "strengthened", "label": lab, "detail": f"{lab} now found in the matching provision",
+                    "reason": "label_gained", **base})
     for lab in old_f.keys() & new_f.keys():
         for attr, (strong, weak) in WEAKER.items():
             before, after = old_f[lab].attributes.get(attr), new_f[lab].attributes.get(attr)
             if before == strong and after == weak:
-                out.append({"kind": "weakened", "label": lab, "detail": f"{attr}: {before} -> {after}", **base})
+                out.append({"kind": "weakened", "label": lab, "detail": f"{attr}: {before} -> {after}", "reason": "attribute",
+                            "attribute": attr, "before": before, "after": after, **base})
             elif before == weak and after == strong:
-                out.append({"kind": "strengthened", "label": lab, "detail": f"{attr}: {before} -> {after}", **base})
+                out.append({"kind": "strengthened", "label": lab, "detail": f"{attr}: {before} -> {after}",
+                            "reason": "attribute", "attribute": attr, "before": before, "after": after, **base})
     labels = sorted(old_f.keys() | new_f.keys())
     if sim < SAME_TEXT and not out:
-        out.append({"kind": "reworded", "label": labels[0] if labels else None, "detail": "wording changed", **base})
+        out.append({"kind": "reworded", "label": labels[0] if labels else None, "detail": "wording changed",
+                    "reason": "reworded", **base})
     return out + _renumbered(o, n, labels, base)
 
 
@@ -180,8 +187,21 @@ def _renumbered(o: Provision, n: Provision, labels: list[str], base: dict[str, A
     before, after = article_number(o.heading), article_number(n.heading)
     if before and after and before != after:
         return [{"kind": "renumbered", "label": labels[0] if labels else None,
-                 "detail": f"Article {before} -> Article {after}", **base}]
+                 "detail": f"Article {before} -> Article {after}", "reason": "renumbered", "before": before,
+                 "after": after, **base}]
     return []
+
+
+def detail_text(change: dict, tr: Texts) -> str:
+    """What changed, in the report language (the JSON's `detail` stays English for scripts)."""
+    reason = change.get("reason")
+    if reason == "attribute":
+        name = change["attribute"]
+        return tr("compare.detail_attribute", before=tr.attribute(name, change["before"]),
+                  after=tr.attribute(name, change["after"]))
+    if reason == "renumbered":
+        return tr("compare.detail_renumbered", before=change["before"], after=change["after"])
+    return tr(f"compare.detail_{reason}") if reason else change["detail"]
 
 
 def to_json(result: dict, lang: str = "en") -> str:
@@ -203,7 +223,7 @@ def to_markdown(result: dict, lang: str = "en") -> str:
     for ch in result["changes"]:
         where = " -> ".join(_where(s) for s in (ch["old"], ch["new"]) if s)
         label = tr.label(ch["label"]) if ch["label"] else ""
-        lines.append(f"- **{tr('ui.change_' + ch['kind'])}** {label} ({ch['detail']}; {tr('compare.similarity')} "
+        lines.append(f"- **{tr('ui.change_' + ch['kind'])}** {label} ({detail_text(ch, tr)}; {tr('compare.similarity')} "
                      f"{ch['similarity']}): {where}")
         if ch.get("diff") and any(op != "=" for op, _ in ch["diff"]):
             lines.append(f"  - {tr('compare.words')}{tr('report.colon')}{diff_markdown(ch['diff'])}")
@@ -226,7 +246,7 @@ def to_html(result: dict, lang: str = "en") -> str:
             words = f"<td class='diff'><ins style='background:#c8e6c9'>{escape(ch['new']['text'])}</ins></td>"
         label = tr.label(ch["label"]) if ch["label"] else ""
         items.append(f"<tr><td><b>{escape(tr('ui.change_' + ch['kind']))}</b><br>{escape(label)}<br>"
-                     f"<small>{escape(ch['detail'])}</small></td><td>{where}</td>{words}</tr>")
+                     f"<small>{escape(detail_text(ch, tr))}</small></td><td>{where}</td>{words}</tr>")
     title = tr("compare.title", old=result["old"]["title"] or result["old"]["source"],
                new=result["new"]["title"] or result["new"]["source"])
     return (f"<!doctype html><html lang='{tr.lang}'><head><meta charset='utf-8'><title>{escape(title)}</title>"

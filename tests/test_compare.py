@@ -78,6 +78,10 @@ def test_exception_narrowed_to_a_named_chapter_is_weakened(tmp_path):
     assert [(c["label"], c["detail"]) for c in weakened] == [("cultural_exemption", "scope: agreement -> chapter")]
     assert weakened[0]["new"]["heading"].endswith("Cultural Industries")
     assert ["-", "this Agreement "] in weakened[0]["diff"] and ["+", "Chapter Eight (Investment) "] in weakened[0]["diff"]
+    for lang, scope in (("fr", "Portée"), ("es", "Alcance")):  # what changed, in the report language
+        md, html = to_markdown(result, lang), compare_html(result, lang)
+        assert f"{scope} : " in md or f"{scope}: " in md, md
+        assert "scope: agreement -> chapter" not in md and "scope: agreement -&gt; chapter" not in html
     assert result["checks"]["G3"]["old"] == "met" and result["checks"]["G3"]["new"] == "partly"
     # Article 2102 cites "the exception under Article 2205"; its own words did not change.
     assert not [c for c in result["changes"] if c["kind"] != "weakened"]
