@@ -63,7 +63,8 @@ def test_compare_two_drafts_side_by_side(tmp_path):
         inputs[2].send_keys(str(draft))
         change = WebDriverWait(driver, 120).until(EC.presence_of_element_located(
             (By.CSS_SELECTOR, "span.change[data-kind='weakened']")))
-        assert re.search(r"scope: agreement (->|→) chapter", change.find_element(By.XPATH, "..").text)
+        assert re.search(r"Scope: the whole agreement → Scope: some chapters or sectors only",
+                         change.find_element(By.XPATH, "..").text)  # the change in words, not identifiers
         # word by word: the words taken out struck through, the words put in underlined
         diffs = driver.find_elements(By.CSS_SELECTOR, "div.word-diff")
         edits = [([d.text.strip() for d in diff.find_elements(By.TAG_NAME, "del")],
