@@ -34,12 +34,11 @@ def cross_reference_title(reference_words: tuple[str, ...]) -> re.Pattern[str]:
 
 def mask_cross_reference_titles(folded: str, reference_words: tuple[str, ...]) -> str:
     """The folded text with the titles of cited articles, chapters and annexes blanked (same
-    length, so offsets hold). A title that opens a line is the provision's own heading and stays."""
+    length, so offsets hold). A title that opens the provision is its own heading and stays."""
     pattern = cross_reference_title(reference_words)
 
     def blank(m: re.Match[str]) -> str:
-        line_start = folded.rfind("\n", 0, m.start()) + 1
-        if not folded[line_start:m.start()].strip() and m.start() < 3 or not folded[:m.start()].strip():
+        if not folded[:m.start()].strip():
             return m.group(0)  # the provision opens with its own "Article 5 (Title)"
         s, e = m.span("title")  # keep the brackets: "Article 5 ( )" still reads as a citation
         return m.group(0)[: s - m.start() + 1] + " " * (e - s - 2) + m.group(0)[e - m.start() - 1:]
@@ -52,13 +51,11 @@ class Units:
     """Sentences and enumerated items of one tokenised provision.
 
     `unit_of[t]` is the unit of token t; `parent[u]` the unit that governs unit u (the clause
-    ending in a colon that introduces the list u belongs to), or -1; `start[u]` its first token
-    after any list marker.
+    ending in a colon that introduces the list u belongs to), or -1.
     """
 
     unit_of: list[int]
     parent: list[int]
-    start: list[int]
 
     def ancestors(self, unit: int) -> list[int]:
         out = []
@@ -76,10 +73,6 @@ class Units:
         """Token a stands in a clause that governs the list token b belongs to."""
         return self.unit_of[a] in self.ancestors(self.unit_of[b])
 
-    def position(self, token: int) -> int:
-        """How many tokens into its unit a token stands (0: the unit's first word)."""
-        return max(0, token - self.start[self.unit_of[token]])
-
 
 def units(doc: Doc, joiners: frozenset[str] = frozenset()) -> Units:
     """Cut a tokenised provision into units. A unit ends at a full stop, a semicolon or a colon;
@@ -89,7 +82,6 @@ def units(doc: Doc, joiners: frozenset[str] = frozenset()) -> Units:
     n = len(doc)
     unit_of = [0] * n
     parent: list[int] = [-1]
-    start: list[int] = [0]
     lists: list[tuple[str, int]] = []  # open lists: (marker kind, governing unit), outermost first
     current = 0
     i = 0
@@ -110,7 +102,6 @@ def units(doc: Doc, joiners: frozenset[str] = frozenset()) -> Units:
                 else:
                     del lists[level + 1:]
             parent.append(lists[-1][1])
-            start.append(min(i + width, n - 1))
             current = len(parent) - 1
             for t in range(i, min(i + width, n)):
                 unit_of[t] = current
@@ -120,11 +111,10 @@ def units(doc: Doc, joiners: frozenset[str] = frozenset()) -> Units:
             if prev == ".":
                 lists.clear()
             parent.append(current if prev == ":" else (lists[-1][1] if lists else -1))
-            start.append(i)
             current = len(parent) - 1
         unit_of[i] = current
         i += 1
-    return Units(unit_of, parent, start)
+    return Units(unit_of, parent)
 
 
 _BULLETS = {"-", "•", "·", "▪", "◦"}
