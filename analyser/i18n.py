@@ -67,14 +67,25 @@ class Texts:
         return _lookup(catalogue(self.lang), f"labels.{label}") or label
 
     def layer(self, layer: str) -> str:
-        """"rule:a,b" -> "rule: what a looks for; what b looks for"; "model:x" -> "learned model (x)"."""
-        kind, _, names = layer.partition(":")
-        if kind == "rule":
-            what = "; ".join(_lookup(catalogue(self.lang), f"rules.{n}") or n for n in names.split(",") if n)
-            return self("layers.rule", what=what)
-        if kind == "model":
-            return self("layers.model", name=names)
-        return layer
+        """"rule:a,b" -> "rule: what a looks for; what b looks for"; "model:x" -> "learned model (x)";
+        both kinds in one layer ("rule:a,model:x", a rule the model confirms) -> both, joined."""
+        parts: list[tuple[str, list[str]]] = []  # (kind, names), a name without a prefix continues its kind
+        for piece in layer.split(","):
+            kind, sep, name = piece.partition(":")
+            if sep and kind in {"rule", "model"}:
+                parts.append((kind, [name]))
+            elif parts:
+                parts[-1][1].append(piece)
+            else:
+                return layer
+        shown = []
+        for kind, names in parts:
+            if kind == "rule":
+                shown.append(self("layers.rule", what="; ".join(_lookup(catalogue(self.lang), f"rules.{n}") or n
+                                                               for n in names if n)))
+            else:
+                shown.append(self("layers.model", name=",".join(names)))
+        return " + ".join(shown)
 
     def attribute(self, name: str, value: Any) -> str:
         """"scope=chapter" -> "Scope: some chapters or sectors only"; booleans as yes/no."""

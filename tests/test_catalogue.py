@@ -73,3 +73,11 @@ def test_report_language_follows_the_agreement_unless_overridden():
     assert i18n.report_language("fr") == "fr"
     assert i18n.report_language("fr", "en") == "en"
     assert i18n.report_language("nl") == "en"
+
+
+def test_a_rule_confirmed_by_the_model_is_shown_in_words_for_both_layers():
+    from analyser.i18n import Texts
+
+    shown = Texts("fr").layer("rule:cultural_cooperation,model:textcat-bow")
+    assert shown.startswith("règle : ") and "modèle appris (textcat-bow)" in shown
+    assert "model:" not in shown and "cultural_cooperation" not in shown
