@@ -158,8 +158,14 @@ def highlighted(text: str, spans: list[tuple[int, int, str]], query: str) -> str
         found = [(m.start(), m.end(), "") for m in hits.finditer(segment)]
         return mark_spans(segment, found, lambda _, inner: f"<u><b>{inner}</b></u>")
 
-    return mark_spans(text, spans, lambda label, inner: f"<mark style='background:#{LABEL_COLOURS.get(label, 'ffd700')}55'>"
-                                                        f"{inner}</mark>", show)
+    def mark(tag: str, inner: str) -> str:
+        kind, _, label = tag.rpartition(":")  # "candidate:<label>": worth a look, underlined, not filled
+        colour = LABEL_COLOURS.get(label, "ffd700")
+        if kind == "candidate":
+            return f"<mark class='candidate' style='background:none;border-bottom:2px dashed #{colour}'>{inner}</mark>"
+        return f"<mark style='background:#{colour}55'>{inner}</mark>"
+
+    return mark_spans(text, spans, mark, show)
 
 
 def document_view(report, data: bytes | None) -> None:
@@ -208,12 +214,14 @@ def document_view(report, data: bytes | None) -> None:
                     if f.label in labels:
                         st.markdown(f"<span class='candidate' style='border:1px dashed #{LABEL_COLOURS.get(f.label)};"
                                     f"padding:1px 6px;border-radius:6px'>{escape(tr().label(f.label))}</span> "
-                                    f"{t('worth_a_look')} · {t('report.score')} {f.score:.2f}<br>{t('trigger')}{t('report.colon')}"
+                                    f"{t('worth_a_look')} · {t('report.score')} {f.score:.2f} · {escape(tr().layer(f.layer))}"
+                                    f"<br>{t('trigger')}{t('report.colon')}"
                                     + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
                 if data is not None and not kept and p.pages:  # a search hit or a candidate without a finding
                     page = next((n for n in p.pages if query and search_boxes(data, n, query)), p.pages[0])
                     st.button(t("go_to_page", page=page), key=f"go-{p.id}", on_click=go_to, args=(page, p.id))
-                spans = [(e.start, e.end, f.label) for f in kept for e in f.evidence]
+                spans = [(e.start, e.end, f.label) for f in kept for e in f.evidence] + [
+                    (e.start, e.end, f"candidate:{f.label}") for f in p.candidates if f.label in labels for e in f.evidence]
                 st.markdown(f"<div class='provision-text' data-id='{escape(p.id)}' style='white-space:pre-wrap;"
                             f"max-height:18em;overflow:auto'>{highlighted(p.text, spans, query)}</div>",
                             unsafe_allow_html=True)

@@ -299,3 +299,22 @@ def test_french_and_spanish_interface_has_no_english_chrome(tmp_path, lang, opti
     assert i18n.text(lang, "ui.qpr") in shown and i18n.Texts(lang).label("cultural_cooperation") in shown
     leftovers = _words(before + shown) & _english_words(lang, agreement.read_text(encoding="utf-8"))
     assert not leftovers, f"English words on the {lang} interface: {sorted(leftovers)}"
+
+
+def test_a_candidate_is_shown_as_worth_a_look_with_its_words_marked(tmp_path):
+    """pta_116 (ToTA) Art. 149, 'a better understanding of the cultural ... heritage': culture as a
+    thing to understand is not asserted as cooperation; the card says 'worth a look', names the
+    layer in words, and the trigger word is underlined in the text, not filled like a finding."""
+    from selenium.webdriver.common.by import By
+
+    from conftest import tota
+
+    with streamlit_app() as url, chromium() as driver:
+        upload_and_wait(driver, url, tota("pta_116"))
+        badge = _until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "span.candidate"))[0]
+        card = badge.find_element(By.XPATH, "./ancestor::div[.//div[contains(@class, 'provision-text')]][1]")
+        assert "Article 149" in card.text and "worth a look" in card.text
+        assert "rule: " in card.text and "rule:cultural_cooperation" not in card.text
+        marked = card.find_elements(By.CSS_SELECTOR, "div.provision-text mark.candidate")
+        assert [m.text.lower() for m in marked] == ["cultural"]
+        screenshot(driver, "ui-candidate", tmp_path)
