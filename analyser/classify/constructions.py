@@ -10,7 +10,7 @@ live in each language's lexicon under `structure:`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -56,22 +56,25 @@ class Units:
 
     unit_of: list[int]
     parent: list[int]
+    ancestors: list[frozenset[int]] = field(init=False)  # per unit: the clauses that govern it, at any depth
 
-    def ancestors(self, unit: int) -> list[int]:
-        out = []
-        while self.parent[unit] >= 0 and len(out) < 10:
-            unit = self.parent[unit]
-            out.append(unit)
-        return out
+    def __post_init__(self) -> None:
+        self.ancestors = []
+        for unit in range(len(self.parent)):
+            chain = []
+            while self.parent[unit] >= 0 and len(chain) < 10:
+                unit = self.parent[unit]
+                chain.append(unit)
+            self.ancestors.append(frozenset(chain))
 
     def related(self, a: int, b: int) -> bool:
         """Tokens a and b share a unit, or one's unit governs the other's (at any depth)."""
         ua, ub = self.unit_of[a], self.unit_of[b]
-        return ua == ub or ua in self.ancestors(ub) or ub in self.ancestors(ua)
+        return ua == ub or ua in self.ancestors[ub] or ub in self.ancestors[ua]
 
     def governs(self, a: int, b: int) -> bool:
         """Token a stands in a clause that governs the list token b belongs to."""
-        return self.unit_of[a] in self.ancestors(self.unit_of[b])
+        return self.unit_of[a] in self.ancestors[self.unit_of[b]]
 
 
 def units(doc: Doc, joiners: frozenset[str] = frozenset()) -> Units:
@@ -148,7 +151,7 @@ def _level(lists: list[tuple[str, int]], kind: str, mark: str) -> int | None:
     return None
 
 
-def structure_data(lexicon: dict[str, Any]) -> tuple[tuple[str, ...], frozenset[str]]:
-    """(reference words, list joiners) from a language's lexicon file."""
-    data = lexicon.get("structure", {})
+def structure_data(structure: dict[str, Any] | None) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(reference words, list joiners) from the `structure:` section of a language's lexicon."""
+    data = structure or {}
     return tuple(data.get("reference_words", ())), frozenset(data.get("joiners", ()))

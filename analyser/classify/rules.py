@@ -24,6 +24,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import compile_prefix_regex
 
+from analyser.classify.calibration import default_calibration
 from analyser.classify.constructions import Units, mask_cross_reference_titles, structure_data, units
 from analyser.classify.textnorm import Collapsed, fold
 from analyser.datafile import load_yaml
@@ -117,7 +118,7 @@ class LanguageMatcher:
 
     def __init__(self, lang: str, groups: dict[str, list[Any]], structure: dict[str, Any] | None = None) -> None:
         self.lang = lang
-        self.reference_words, self.joiners = structure_data({"structure": structure or {}})
+        self.reference_words, self.joiners = structure_data(structure)
         self.nlp = spacy.blank(lang)
         # list bullets glued to a word ("-protection of national treasure;") split off as prefixes
         prefixes = compile_prefix_regex([*self.nlp.Defaults.prefixes, r"[-–—•·]"])
@@ -311,8 +312,6 @@ class RuleClassifier:
 
     def classify(self, provision: Provision, lang: str | None = None) -> list[Finding]:
         """One finding per label; each rule hit's score is its calibrated probability."""
-        from analyser.classify.calibration import default_calibration
-
         calibration = default_calibration()
         hits = self.hits(provision, lang)
         for hit in hits:
@@ -328,7 +327,8 @@ class RuleClassifier:
         if matched is None:
             return []
         collapsed, doc, by_group = matched
-        structure = _LazyUnits(doc, self.matcher(lang).joiners)
+        joiners = self.matcher(lang).joiners
+        structure = _Lazy(lambda: units(doc, joiners))  # cut only when a rule that needs it fires
         findings = []
         for rule in self.rules:
             hit = self._apply(rule, provision, doc, collapsed, by_group, structure)
@@ -353,12 +353,14 @@ class RuleClassifier:
         return collapsed, doc, _without_other_senses(by_group)
 
     def _apply(self, rule: Rule, provision: Provision, doc: Doc, collapsed: Collapsed, by_group: dict[str, list[Match]],
-               structure: "_LazyUnits | None" = None) -> Finding | None:
+               structure: _Lazy | None = None) -> Finding | None:
         if rule.unless_heading and rule.unless_heading.search(provision.heading):
             return None
         if rule.only_heading and not rule.only_heading.search(provision.heading):
             return None
         units_ = structure.get() if structure is not None and rule.assert_when else None
+        # the units of clauses that list fields of action ("in the following areas:")
+        fields = {units_.unit_of[m.start] for m in by_group.get("field_cue", [])} if units_ is not None else set()
         fallback: Finding | None = None
         for anchor in by_group.get(rule.anchor, []):
             support = [anchor]
@@ -370,7 +372,6 @@ class RuleClassifier:
                     # else the clause that governs the anchor's list, however far ("shall cooperate
                     # in the following areas: ... (k) culture"); an unrelated term only when the
                     # heading does not say it (then the heading is the support)
-                    fields = {units_.unit_of[m.start] for m in by_group.get("field_cue", [])}
                     related = [c for c in near if units_.related(anchor.start, c.start)
                                and not units_.governs(c.start, anchor.start)] or [
                         c for c in by_group.get(cond.group, [])
@@ -393,7 +394,7 @@ class RuleClassifier:
                     layer=f"rule:{rule.name}",
                     evidence=_evidence(doc, collapsed, provision.text, support),
                     attributes=attributes,
-                    context=_context(rule, anchor, support[1:], by_group, units_),
+                    context=_context(rule, anchor, support[1:], by_group, units_, fields),
                 )
                 if hit.context.get("construction", True):
                     return hit
@@ -411,23 +412,11 @@ class RuleClassifier:
         return a.default
 
 
-class _LazyUnits:
-    """The provision's sentences and items, cut only when a rule fires (most provisions never)."""
-
-    def __init__(self, doc: Doc, joiners: frozenset[str]) -> None:
-        self.doc, self.joiners, self._units = doc, joiners, None
-
-    def get(self) -> Units:
-        if self._units is None:
-            self._units = units(self.doc, self.joiners)
-        return self._units
-
-
 TOPIC_WINDOW = 6  # tokens between a topic cue ("knowledge of") and the cultural term it governs
 
 
 def _context(rule: Rule, anchor: Match, support: list[Match], by_group: dict[str, list[Match]],
-             structure: Units | None) -> dict[str, bool]:
+             structure: Units | None, fields: set[int]) -> dict[str, bool]:
     """How a hit reads in its provision's structure (see constructions.py):
     `related`: every supporting term shares the anchor's sentence or list item, stands in a list
     the anchor's clause governs, or governs the anchor's list as a list of fields ("in the
@@ -438,7 +427,6 @@ def _context(rule: Rule, anchor: Match, support: list[Match], by_group: dict[str
     `construction`: the hit shows what its rule's `assert_when` asks for."""
     if structure is None:
         return {"construction": True}
-    fields = {structure.unit_of[m.start] for m in by_group.get("field_cue", [])}
     related = all(structure.unit_of[s.start] == structure.unit_of[anchor.start]
                   or structure.governs(anchor.start, s.start)
                   or (structure.governs(s.start, anchor.start) and structure.unit_of[s.start] in fields)
