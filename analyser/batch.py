@@ -66,7 +66,7 @@ def work(path: str, sha: str, reports_dir: str) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001  (one bad file must not stop the batch)
         return {"path": path, "sha256": sha, "error": reason_of(exc)}
     out = Path(reports_dir) / f"{Path(path).stem}-{sha[:8]}.json"
-    write_atomic(render(report, "json"), out)
+    write_atomic(render(report, "json"), out, clean=False)  # run() cleaned reports/ once at the start
     return {"path": path, "sha256": sha, "report": report.to_dict(include_text=False), "report_path": str(out),
             "seconds": time.perf_counter() - start}
 

@@ -21,10 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from analyser.checks import CHECK_LABELS as _CHECK_LABELS
 from analyser.classify.textnorm import fold
+from analyser.datafile import load_yaml
 from analyser.i18n import Texts, report_language
 from analyser.model import Report
 
@@ -45,7 +45,7 @@ CHECK_LABELS = {**_CHECK_LABELS, "G4": ("digital_trade", "cultural_exemption")}
 
 @lru_cache(maxsize=1)
 def settings() -> dict[str, Any]:
-    return yaml.safe_load((DATA / "precedents.yaml").read_text(encoding="utf-8"))
+    return load_yaml(DATA / "precedents.yaml")
 
 
 @lru_cache(maxsize=1)

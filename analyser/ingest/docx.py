@@ -223,15 +223,15 @@ class DocxBackend:
             document = docx.Document(io.BytesIO(data))
         except AnalyserError:
             raise
+        except RecursionError:  # before RuntimeError, its base class
+            raise AnalyserError(path, "corrupt DOCX (parts nested too deeply)") from None
         except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, zlib.error, EOFError, OSError,
                 NotImplementedError, RuntimeError) as exc:
             raise AnalyserError(path, f"corrupt or truncated DOCX ({type(exc).__name__})") from None
-        except RecursionError:
-            raise AnalyserError(path, "corrupt DOCX (parts nested too deeply)") from None
         except Exception as exc:  # noqa: BLE001 - a damaged package fails anywhere inside python-docx and lxml
             if type(exc).__name__ == "XMLSyntaxError":
                 raise AnalyserError(path, "corrupt DOCX (malformed XML inside)") from None
-            if isinstance(exc, (AttributeError, TypeError, IndexError, LookupError)):
+            if isinstance(exc, (AttributeError, TypeError, LookupError)):
                 # Damaged relationships or [Content_Types].xml: python-docx meets None where a part should be.
                 raise AnalyserError(path, f"corrupt DOCX (damaged package structure: {type(exc).__name__})") from None
             raise

@@ -660,9 +660,9 @@ class HyphenResolver:
 def _hyphenation() -> dict[str, Any]:
     from pathlib import Path
 
-    import yaml
+    from analyser.datafile import load_yaml
 
-    spec = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "hyphenation.yaml").read_text(encoding="utf-8"))
+    spec = load_yaml(Path(__file__).resolve().parent.parent / "data" / "hyphenation.yaml")
     return {"prefixes": frozenset(p.lower() for p in spec["compound_prefixes"])}
 
 

@@ -15,7 +15,7 @@ from defusedxml import DefusedXmlException
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
-from analyser.ingest.text import decode
+from analyser.ingest.text import _BOMS, decode
 from analyser.model import Block, SourceDocument
 
 _META_FIELDS = (
@@ -25,10 +25,8 @@ _META_FIELDS = (
 _XML_START = re.compile(rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!DOCTYPE\s+)?treaty\b", re.S)
 
 
-# XML without a byte-order mark in UTF-16/32 starts with "<" and NULs in one of these patterns.
-_WIDE_STARTS = ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"),
-                (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xfe\xff", "utf-16"), (b"\xff\xfe", "utf-16"),
-                (b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+# A byte-order mark, or XML without one in UTF-16/32: "<" and NULs in one of these patterns.
+_WIDE_STARTS = (*_BOMS, (b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
                 (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
 _DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>")
 _DECLARED = re.compile(rb"^\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")

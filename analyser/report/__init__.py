@@ -90,13 +90,14 @@ def remove_stale_temps(folder: str | Path, name: str | None = None) -> list[Path
     return removed
 
 
-def write_atomic(content: str | bytes, path: str | Path) -> None:
+def write_atomic(content: str | bytes, path: str | Path, clean: bool = True) -> None:
     """Write `path` so that it holds the old content or the new, never half of either.
 
     Only what the user named is touched: a symbolic link is written through (its target is
     replaced, atomically, by a temporary file beside the target); a device, FIFO or socket is
     written directly (a rename would replace the node); an existing file keeps its mode and a
-    new one gets the mode the umask allows. Temporary files of an earlier killed run are removed.
+    new one gets the mode the umask allows. Temporary files of an earlier killed run are removed
+    (`clean=False`: the caller cleaned the folder once already, as a batch does at its start).
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
     target = Path(os.path.realpath(path))  # through every link; a dangling link gives its would-be target
@@ -110,7 +111,8 @@ def write_atomic(content: str | bytes, path: str | Path) -> None:
         with open(target, "wb") as fh:  # a device or a FIFO: written as it is
             fh.write(data)
         return
-    remove_stale_temps(target.parent, target.name)
+    if clean:
+        remove_stale_temps(target.parent, target.name)
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
