@@ -44,13 +44,14 @@ import tempfile
 import threading
 import time
 import zipfile
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fuzz_seeds"
+sys.path.insert(0, str(ROOT / "tests"))
+from pdfhostile import lines as _pdf_lines, text_pdf  # noqa: E402  (the tests' hand-written PDFs)
 TEXTS = ROOT / "corpora" / "texts"
 SAMPLE = ROOT / "corpora" / "samples" / "canada-peru-fta-2008.xml"
 ODDITIES = ["\x00", "\u200f", "\u200e", "\u202e", "\u0301", "\u0327", "\u00a0", "\ufeff", "\u2028", "\ud7ff", "\U0001f600",
@@ -161,32 +162,8 @@ def gen_plumber(rng: random.Random) -> Case:
     return case
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-def _text_pdf(content: bytes, mediabox: bytes = b"[0 0 612 792]", flate: bool = False) -> bytes:
-    data = zlib.compress(content, 9) if flate else content
-    return _pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox " + mediabox + b" /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d%s >>\nstream\n" % (len(data), b" /Filter /FlateDecode" if flate else b"") + data + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ])
-
-
 def _lines(n: int, x: float = 72, y: float = 720) -> bytes:
-    return b"BT /F1 9 Tf %g %g Td 11 TL " % (x, y) + b"".join(b"(" + CLAUSE.encode() + b") '\n" for _ in range(n)) + b"ET"
+    return _pdf_lines(n, x, y, CLAUSE.encode())
 
 
 def _inflating_zip(rng: random.Random) -> bytes:
@@ -212,7 +189,7 @@ def gen_bombs(rng: random.Random) -> Case:
     if rng.random() < 0.5:
         return Case(_inflating_zip(rng), ".docx")
     n = rng.choice([50_000] if SMALL else [50_000, 200_000, 1_000_000])  # ~7, 28, 140 MB of text operators
-    return Case(_text_pdf(_lines(n), flate=True), ".pdf", rng.choice([[], ["--pdf-engine", "pdfplumber"]]))
+    return Case(text_pdf(_lines(n), filt=True), ".pdf", rng.choice([[], ["--pdf-engine", "pdfplumber"]]))
 
 
 def gen_geometry(rng: random.Random) -> Case:
@@ -223,7 +200,7 @@ def gen_geometry(rng: random.Random) -> Case:
     content = _lines(rng.choice([1, 20, 200]), x, y)
     if rng.random() < 0.3:  # two columns far apart
         content += b"\n" + _lines(20, 5e8, 720)
-    return Case(_text_pdf(content, box), ".pdf", rng.choice([[], ["--pdf-engine", "pdfplumber"]]))
+    return Case(text_pdf(content, mediabox=box), ".pdf", rng.choice([[], ["--pdf-engine", "pdfplumber"]]))
 
 
 def gen_format_pdf(rng: random.Random) -> Case:

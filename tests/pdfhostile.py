@@ -35,6 +35,6 @@ def text_pdf(content: bytes, length: bytes | None = None, filt: bool = False, me
 CLAUSE = b"Nothing in this Agreement shall be construed to apply to measures with respect to cultural industries."
 
 
-def lines(n: int) -> bytes:
-    """A content stream of n lines of a real clause."""
-    return b"BT /F1 9 Tf 72 720 Td 11 TL " + b"".join(b"(" + CLAUSE + b") '\n" for _ in range(n)) + b"ET"
+def lines(n: int, x: float = 72, y: float = 720, clause: bytes = CLAUSE) -> bytes:
+    """A content stream of n lines of a real clause, starting at (x, y)."""
+    return b"BT /F1 9 Tf %g %g Td 11 TL " % (x, y) + b"".join(b"(" + clause + b") '\n" for _ in range(n)) + b"ET"
