@@ -248,10 +248,9 @@ def exports(sha: str, lang: str, _report, _data: bytes | None) -> dict[str, str 
     """The downloads of one report in the interface language, rendered once per content hash and
     language, not on every rerun. The PDF is built from the uploaded bytes: the cached report is
     shared between sessions and never changed."""
-    report = in_language(_report, lang)
-    out = {fmt: render(report, fmt) for fmt in ("json", "csv", "html", "md", "docx")}
-    if report.document.format == "pdf" and _data is not None:
-        out["pdf"] = to_pdf(report, _data)
+    out = {fmt: render(_report, fmt, lang) for fmt in ("json", "csv", "html", "md", "docx")}
+    if _report.document.format == "pdf" and _data is not None:
+        out["pdf"] = to_pdf(in_language(_report, lang), _data)
     return out
 
 

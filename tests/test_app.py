@@ -141,3 +141,18 @@ def test_qpr_export_and_downloads_follow_the_interface_language():
     buttons = [b.proto.label for b in at.get("download_button")]
     assert buttons.count("Word (DOCX)") == 2 and "CSV" in buttons  # the report and the QPR entry
     assert "Exención cultural" in text and "cultural_exemption" not in text
+
+
+def test_downloads_are_in_the_interface_language_not_the_agreement_s():
+    """An English agreement screened with the interface in French: the downloaded reports are French."""
+    import json
+
+    import app
+
+    from analyser import analyse
+    from conftest import SAMPLE
+
+    report = analyse(SAMPLE, use_model=False)
+    files = app.exports.__wrapped__(report.document.sha256, "fr", report, None)
+    assert "Lacunes (Directives opérationnelles, paragraphes 18 et 19)" in files["md"]
+    assert json.loads(files["json"])["checks"]["G1"]["question"].startswith("L'accord")
