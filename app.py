@@ -422,21 +422,11 @@ def precedents_page(report) -> None:
                 st.markdown(f"**{escape(p['agreement'])}** ({p['year']}, {p['language']}), {escape(p['article'])}  \n"
                             f"_{escape(p['why'])}_")
                 # the operative sentence, its evidence marked; the whole clause one click away
-                sentence = _marked_html(p["sentence"], p["marks"])
+                sentence = mark_spans(p["sentence"], [(start, end, "") for start, end in p["marks"]],
+                                      lambda _, inner: f"<mark>{inner}</mark>")
                 st.markdown(f"<blockquote class='precedent'>{sentence}</blockquote>"
                             f"<details><summary>{t('whole_clause')}</summary><div style='white-space:pre-wrap'>"
                             f"{escape(p['text'])}</div></details>", unsafe_allow_html=True)
-
-
-def _marked_html(sentence: str, marks: list[list[int]]) -> str:
-    """The sentence escaped, its evidence spans in <mark>."""
-    out, at = [], 0
-    for start, end in sorted(marks):
-        if start < at:
-            continue
-        out += [escape(sentence[at:start]), "<mark>", escape(sentence[start:end]), "</mark>"]
-        at = end
-    return "".join(out + [escape(sentence[at:])])
 
 
 BATCH_ROOT = Path(os.environ.get("ANALYSER_BATCH_ROOT", "runs")).expanduser()  # where batch outputs are listed

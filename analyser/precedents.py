@@ -185,13 +185,9 @@ def propose(report: Report, per_check: int = PER_CHECK, lang: str | None = None)
 
 def marked(sentence: str, marks: list[list[int]], open_: str, close: str) -> str:
     """The sentence with its evidence spans wrapped (markdown bold, HTML <mark>)."""
-    out, at = [], 0
-    for start, end in sorted(marks):
-        if start < at:
-            continue
-        out += [sentence[at:start], open_, sentence[start:end], close]
-        at = end
-    return "".join(out + [sentence[at:]])
+    from analyser.report.html import mark_spans
+
+    return mark_spans(sentence, [(start, end, "") for start, end in marks], lambda _, inner: f"{open_}{inner}{close}", str)
 
 
 def to_markdown(result: dict[str, Any]) -> str:
