@@ -437,12 +437,12 @@ def corpus_tables(folder: str, store_mtime: float, lang: str) -> tuple[str, dict
     """Corpus analytics (PNGs, CSVs and HTML written under the folder) and its tables (shown in the
     interface language; downloaded as CSV with English headers and ids), redone only when the
     store changes, not on every rerun."""
-    from analyser.stats import groupings, load, run as corpus_stats, tables
+    from analyser.stats import build, write
 
-    corpus_stats(Path(folder), lang=lang)
-    docs, findings = load(Path(folder))
-    groups = groupings(docs)
-    return f"{len(docs)}", tables(docs, findings, groups, i18n.Texts(lang)), tables(docs, findings, groups, ids=True)
+    built = build(Path(folder), lang)
+    write(Path(folder), *built, lang)
+    n_docs, _, named, ids = built
+    return f"{n_docs}", named, ids
 
 
 def batch_folders(root: Path) -> list[Path]:

@@ -93,7 +93,7 @@ def run(doc: Document, lang: str | None = None) -> dict[str, Check]:
         "G7": _check("G7", "met", policy + agreement_wide) if policy or agreement_wide else _check("G7", "missing", []),
         "G8": _simple("G8", _hits(doc, "coherence"), _check),
     }
-    for cid, check in checks.items():
+    for check in checks.values():
         _add_candidates(check, doc, tr)
     return {cid: checks[cid] for cid in CHECK_IDS}
 

@@ -147,8 +147,18 @@ def compare(old: Report, new: Report) -> dict[str, Any]:
 
 
 def _pair_changes(o: Provision | None, n: Provision | None, sim: float) -> list[dict[str, Any]]:
-    base = {"similarity": round(sim, 3), "old": _side(o), "new": _side(n),
-            "diff": word_diff(o.text, n.text) if o is not None and n is not None else None}
+    """The changes of one aligned pair, with the word diff computed only when there is a change
+    to show it for (most pairs have none)."""
+    changes = _changes(o, n, sim)
+    if changes and o is not None and n is not None:
+        diff = word_diff(o.text, n.text)
+        for change in changes:
+            change["diff"] = diff
+    return changes
+
+
+def _changes(o: Provision | None, n: Provision | None, sim: float) -> list[dict[str, Any]]:
+    base = {"similarity": round(sim, 3), "old": _side(o), "new": _side(n), "diff": None}
     old_f, new_f = _findings(o), _findings(n)
     if n is None:
         return [{"kind": "removed", "label": lab, "detail": f"{lab} provision no longer in the text", "reason": "removed",

@@ -204,7 +204,7 @@ def collect(inputs: list[str], party: str | None = None, since: int | None = Non
             raise AnalyserError(", ".join(files), "no agreement file found")
     for path in paths if files else []:
         if party or since:
-            meta = ingest.load(path).metadata
+            meta = ingest.load(path, ocr=False).metadata  # metadata only: no OCR for a filter
             if not _keep(meta, meta.get("parties") or [], party, since):
                 continue
         reports.append(analyse(path, use_model=use_model).to_dict())

@@ -142,10 +142,8 @@ def table_html(table: Table) -> str:
     return f"<h2>{escape(title)}</h2><table><tr>{head}</tr>{body}</table>"
 
 
-def summary_text(docs: list[dict], findings: list[tuple], groups: dict[str, dict], tr: Texts = Texts("en")) -> str:
-    parts = [tr("stats.analysed", n=len(docs))]
-    parts += [table_text(t, tr) for t in tables(docs, findings, groups, tr).values()]
-    return "\n\n".join(parts)
+def summary_text(n_docs: int, named: dict[str, dict], tr: Texts = Texts("en")) -> str:
+    return "\n\n".join([tr("stats.analysed", n=n_docs), *(table_text(t, tr) for t in named.values())])
 
 
 def plot(groups: dict[str, dict], out: Path, tr: Texts = Texts("en")) -> list[Path]:
@@ -207,14 +205,25 @@ def _bars(plt, groups: list, path: Path, title: str, tr: Texts) -> Path:
 def run(out: Path, lang: str = "en") -> str:
     """Write the summary (text), one CSV per table (English headers, identifiers), the plots and an
     HTML page under OUT/stats, worded in `lang`."""
-    tr = Texts(lang)
+    return write(out, *build(out, lang), lang)
+
+
+def build(out: Path, lang: str = "en") -> tuple[int, dict[str, dict], dict[str, dict], dict[str, dict]]:
+    """The store read once: (agreements, groupings, tables worded in `lang`, tables with English
+    headers and label ids for CSV)."""
     docs, findings = load(out)
     groups = groupings(docs)
-    named = tables(docs, findings, groups, tr)
-    text = summary_text(docs, findings, groups, tr)
+    return len(docs), groups, tables(docs, findings, groups, Texts(lang)), tables(docs, findings, groups, ids=True)
+
+
+def write(out: Path, n_docs: int, groups: dict[str, dict], named: dict[str, dict], ids: dict[str, dict],
+          lang: str = "en") -> str:
+    """The files of `run` from tables already built; returns the summary text."""
+    tr = Texts(lang)
+    text = summary_text(n_docs, named, tr)
     folder = out / "stats"
     folder.mkdir(exist_ok=True)
-    for name, table in tables(docs, findings, groups, ids=True).items():  # CSV for pandas/R: English, label ids
+    for name, table in ids.items():  # CSV for pandas/R: English, label ids
         write_atomic(table_csv(table), folder / f"{name}.csv")
     try:
         images = plot(groups, folder, tr)
@@ -225,7 +234,7 @@ def run(out: Path, lang: str = "en") -> str:
                       for p in images)
     style = "<style>table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style>"
     write_atomic(f"<!doctype html><html lang='{tr.lang}'><head><meta charset='utf-8'><title>{escape(tr('stats.title'))}</title>"
-                 f"{style}</head><body><h1>{escape(tr('stats.title'))}</h1><p>{escape(tr('stats.analysed', n=len(docs)))}</p>"
+                 f"{style}</head><body><h1>{escape(tr('stats.title'))}</h1><p>{escape(tr('stats.analysed', n=n_docs))}</p>"
                  f"{figures}{''.join(table_html(t) for t in named.values())}</body></html>\n", folder / "index.html")
     write_atomic(text + "\n", folder / "summary.txt")
     return text

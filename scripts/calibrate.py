@@ -29,8 +29,8 @@ from analyser import ingest, language, structure  # noqa: E402
 from analyser.classify import _classifiable, resolve_cross_references  # noqa: E402
 from analyser.classify.calibration import CALIBRATION_FILE, rule_name  # noqa: E402
 from analyser.classify.rules import default_classifier, load_spec, merge  # noqa: E402
-from analyser.evaluate import (ANNOTATIONS, HELD_BACK, article_of, document_path, load_gold,  # noqa: E402
-                               split_names)
+from analyser.evaluate import (ANNOTATIONS, HELD_BACK, annotation_files, article_of, document_path,  # noqa: E402
+                               held_out_treaties, load_gold, split_names)
 from analyser.model import LABELS  # noqa: E402
 
 # The context features that key each label's cells: the judgment labels read the provision's
@@ -64,18 +64,16 @@ class Hit:
 
 def collect(splits: list[str]) -> tuple[list[Hit], dict[str, dict[str, set[tuple[str, str]]]]]:
     """Every rule hit of the tuning agreements, and the gold (treaty, article) pairs per split and label."""
-    import json
-
-    members = json.loads((ANNOTATIONS / "splits.json").read_text(encoding="utf-8"))["splits"]
-    files = {p.stem: p for p in sorted(ANNOTATIONS.glob("*/*.json")) + sorted(ANNOTATIONS.glob("*.json"))}
+    held_out = held_out_treaties(required=True)
     rules = default_classifier()
     hits: list[Hit] = []
     gold_pairs: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
     for split in splits:
-        for name in members[split]:
-            if name not in files:
+        files = annotation_files(split, ANNOTATIONS)
+        for path in files:
+            gold = load_gold(path)
+            if gold["treaty"] in held_out:  # never fitted on a file reserved for external evaluation
                 continue
-            gold = load_gold(files[name])
             doc = structure.build(ingest.load(document_path(gold)))
             language.assign(doc)
             article = article_of(gold)
@@ -94,7 +92,7 @@ def collect(splits: list[str]) -> tuple[list[Hit], dict[str, dict[str, set[tuple
                 art = article(p)
                 hits.append(Hit(split, gold["treaty"], art, p.id, f.label, rule_name(f), f.context,
                                 f.label in gold["labels"].get(art, set())))
-        print(f"  {split}: {len(members[split])} agreements read", file=sys.stderr)
+        print(f"  {split}: {len(files)} agreements read", file=sys.stderr)
     return hits, gold_pairs
 
 
