@@ -119,7 +119,6 @@ def _analyse(path, language_override, language_engine, pdf_engine, ocr, use_mode
         structure.localise_headings(doc)
         classify.classify(doc, classify.layers(use_model, rules=rules))
         locate_evidence(doc)
-        label_pages(doc)
     finally:
         if source.layout is not None:
             source.layout.close()  # every box is known now, or the analysis failed: free the PDF
@@ -131,34 +130,26 @@ def _analyse(path, language_override, language_engine, pdf_engine, ocr, use_mode
 
 
 def locate_evidence(doc: Document) -> None:
-    """Give each piece of evidence its page and boxes when the input has pages; evidence that runs
-    over a page break becomes one piece per page, so every page highlights its part."""
+    """Give each piece of evidence, of findings and candidates alike, its page, printed page label
+    and boxes when the input has pages; evidence that runs over a page break becomes one piece per
+    page, so every page highlights its part."""
     if doc.layout is None:
         return
     for p in doc.provisions:
-        for f in p.findings:
+        for f in p.findings + p.candidates:
             located = []
             for e in f.evidence:
                 runs = _page_runs(doc.layout.page_of, p.start + e.start, p.start + e.end)
                 if len(runs) == 1:
                     e.page = runs[0][0]
+                    e.page_label = doc.page_label(e.page)
                     e.boxes = doc.layout.boxes_for(p.start + e.start, p.start + e.end) or None
                     located.append(e)
                     continue
                 located += [Evidence(start=start - p.start, end=end - p.start, text=p.text[start - p.start:end - p.start],
-                                     page=page, boxes=doc.layout.boxes_for(start, end) or None)
+                                     page=page, page_label=doc.page_label(page), boxes=doc.layout.boxes_for(start, end) or None)
                             for page, start, end in runs] or [e]
             f.evidence = located
-
-
-def label_pages(doc: Document) -> None:
-    """Give each located piece of evidence (findings and candidates) its printed page label."""
-    if not doc.page_labels:
-        return
-    for p in doc.provisions:
-        for f in p.findings + p.candidates:
-            for e in f.evidence:
-                e.page_label = doc.page_label(e.page)
 
 
 def _page_runs(page_of, start: int, end: int) -> list[tuple[int, int, int]]:

@@ -239,3 +239,15 @@ def test_page_view_draws_highlights_where_the_words_are(afcfta, rotation, tmp_pa
     width, height = right - left, bottom - top
     assert (width > 3 * height) if rotation == 0 else (height > 3 * width)
     assert 0 <= left and right <= marked.size[0] and 0 <= top and bottom <= marked.size[1]
+
+
+def test_candidates_carry_pages_and_boxes_like_findings(tmp_path):
+    """pta_116 (ToTA) Art. 149, culture as a thing to understand: only a candidate, and on a PDF its
+    evidence has a page and boxes to highlight, as a finding's does."""
+    from tests.test_constructions import EN_TOPIC
+
+    report = analyse(build_pdf(tmp_path / "topic.pdf", ["Chapter XIV Economic and Social Cooperation",
+                                                        "Article 149 Cooperation", EN_TOPIC]))
+    candidates = [c for p in report.document.provisions for c in p.candidates]
+    assert [c.label for c in candidates] == ["cultural_cooperation"]
+    assert all(e.page == 1 and e.boxes for e in candidates[0].evidence)
