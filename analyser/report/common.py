@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from analyser.i18n import Texts
-from analyser.model import Document, Provision, Report
+from analyser.model import Document, Finding, Provision, Report
 
 
 def texts_of(report: Report) -> Texts:
@@ -31,8 +31,7 @@ def summary(report: Report, tr: Texts) -> str:
 
 def page_of(p: Provision) -> str:
     """The pages a provision sits on, as printed where the PDF says (page labels), else as positions."""
-    labels = getattr(p, "page_labels", None) or [getattr(p, "page_label", None)]
-    shown = [str(x) for x in labels if x] or [str(n) for n in p.pages]
+    shown = [str(x) for x in p.page_labels if x] or [str(n) for n in p.pages]
     return ", ".join(dict.fromkeys(shown))
 
 
@@ -41,10 +40,18 @@ def cite_page(doc: Document, page: int | None, tr: Texts) -> str:
     in the report language (Document.cite_page's rule)."""
     if not page:
         return ""
-    label = doc.page_label(page) if hasattr(doc, "page_label") else None
+    label = doc.page_label(page)
     if label and label != str(page):
         return tr("report.page_pdf", label=label, page=page)
     return tr("report.page", page=page)
+
+
+def finding_line(p: Provision, f: Finding, tr: Texts) -> str:
+    """Page, score, layer in words and attributes of a finding: the line under its heading (md, docx)."""
+    page, attrs = page_of(p), tr.attributes(f.attributes)
+    return ((f"{tr('report.page', page=page)} · " if page else "")
+            + f"{tr('report.score')} {f.score:.2f} · {tr('report.found_by')} {tr.layer(f.layer)}"
+            + (f" · {attrs}" if attrs else ""))
 
 
 def facts(report: Report, tr: Texts) -> list[tuple[str, str]]:

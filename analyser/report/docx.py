@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from analyser.model import Report
-from analyser.report.common import facts, page_of, summary, texts_of, title_of
+from analyser.report.common import facts, finding_line, summary, texts_of, title_of
 
 
 def to_docx(report: Report) -> bytes:
@@ -39,11 +39,7 @@ def to_docx(report: Report) -> bytes:
         out.add_paragraph(tr("report.none"))
     for p, f in report.findings:
         out.add_heading(f"{p.heading or p.id} — {tr.label(f.label)}", level=3)
-        page = page_of(p)
-        attrs = tr.attributes(f.attributes)
-        out.add_paragraph((f"{tr('report.page', page=page)} · " if page else "")
-                          + f"{tr('report.score')} {f.score:.2f} · {tr('report.found_by')} {tr.layer(f.layer)}"
-                          + (f" · {attrs}" if attrs else ""))
+        out.add_paragraph(finding_line(p, f, tr))
         para = out.add_paragraph(f"{tr('report.evidence')}{tr('report.colon')}")
         for i, e in enumerate(f.evidence):
             para.add_run(("; " if i else "") + e.text).bold = True

@@ -3,7 +3,7 @@ one-line summary, the scorecard, then the clauses with plain label names and rul
 from __future__ import annotations
 
 from analyser.model import Report
-from analyser.report.common import facts, page_of, summary, texts_of, title_of
+from analyser.report.common import facts, finding_line, page_of, summary, texts_of, title_of
 
 STATUS_MARK = {"met": "✅", "partly": "🟡", "missing": "❌", "n/a": "➖"}
 
@@ -35,13 +35,7 @@ def to_markdown(report: Report) -> str:
     if not report.findings:
         lines.append(tr("report.none"))
     for p, f in report.findings:
-        where = p.heading or p.id
-        page = page_of(p)
-        attrs = tr.attributes(f.attributes)
-        lines += [f"### {where} — {tr.label(f.label)}", "",
-                  (f"{tr('report.page', page=page)} · " if page else "")
-                  + f"{tr('report.score')} {f.score:.2f} · {tr('report.found_by')} {tr.layer(f.layer)}"
-                  + (f" · {attrs}" if attrs else ""), "",
+        lines += [f"### {p.heading or p.id} — {tr.label(f.label)}", "", finding_line(p, f, tr), "",
                   f"{tr('report.evidence')}{colon}" + "; ".join(f"**{_quote(e.text, 120)}**" for e in f.evidence), "",
                   f"> {_quote(p.text)}", ""]
     candidates = [(p, c) for p in doc.provisions for c in p.candidates]
