@@ -168,6 +168,13 @@ def highlighted(text: str, spans: list[tuple[int, int, str]], query: str) -> str
     return mark_spans(text, spans, mark, show)
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def page_hits(sha: str, page_no: int, query: str, _data: bytes) -> list[list[float]]:
+    """The boxes of a search on one page, per document, page and query: pdfium opens the whole PDF
+    for each search, which every rerun (each click) would otherwise repeat for every card."""
+    return search_boxes(_data, page_no, query)
+
+
 def document_view(report, data: bytes | None) -> None:
     doc = report.document
     with st.sidebar:
@@ -218,7 +225,7 @@ def document_view(report, data: bytes | None) -> None:
                                     f"<br>{t('trigger')}{t('report.colon')}"
                                     + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
                 if data is not None and not kept and p.pages:  # a search hit or a candidate without a finding
-                    page = next((n for n in p.pages if query and search_boxes(data, n, query)), p.pages[0])
+                    page = next((n for n in p.pages if page_hits(doc.sha256, n, query, data)), p.pages[0]) if query else p.pages[0]
                     st.button(t("go_to_page", page=page), key=f"go-{p.id}", on_click=go_to, args=(page, p.id))
                 spans = [(e.start, e.end, f.label) for f in kept for e in f.evidence] + [
                     (e.start, e.end, f"candidate:{f.label}") for f in p.candidates if f.label in labels for e in f.evidence]
@@ -237,7 +244,7 @@ def document_view(report, data: bytes | None) -> None:
                      if e.page == page_no and e.boxes]
             focus = [box for p in doc.provisions if p.id == st.session_state.get("focus")
                      for f in p.findings for e in f.evidence if e.page == page_no for box in e.boxes]
-            hits = search_boxes(data, page_no, query) if query else []
+            hits = page_hits(doc.sha256, page_no, query, data) if query else []
             caption = (f"{t('page')} {page_no} · {t('highlights', n=len(marks))}"
                        + (f" · {t('search_hits', n=len(hits))}" if query else ""))
             st.image(render_page(data, page_no, marks, search=hits, focus=focus), caption=caption, width="stretch")
