@@ -1,7 +1,7 @@
 """The G1..G8 gap checks (codebook.md), computed from findings only.
 
 Each check is a small function of the labelled provisions; the guideline paragraphs live in
-data/checks.yaml, the questions and explanations in the catalogue (analyser/lang/<code>.yaml), in
+data/checks.yaml, the questions and explanations in the catalogue (analyser/lang/<code>/messages.yaml), in
 the report language: the agreement's own unless the caller asks for another.
 """
 from __future__ import annotations
@@ -119,12 +119,18 @@ def _simple(cid: str, hits: Hits, _check: MakeCheck) -> Check:
     return _check(cid, "met", hits) if hits else _check(cid, "missing", [])
 
 
-_CHAPTER_REF = re.compile(r"\b(chapter|chapitre|cap[íi]tulo)\s+([0-9]+|[IVXLC]+)\b", re.I)
+@lru_cache(maxsize=1)
+def _chapter_ref() -> re.Pattern[str]:
+    """"Chapter 3" in any language: the heading grammar's chapter keywords (analyser/lang/<code>/headings.yaml)."""
+    from analyser import lang
+
+    words = lang.merged_by_kind("headings", "kinds")["chapter"]
+    return re.compile(r"\b(" + "|".join(words) + r")\s+([0-9]+|[IVXLC]+)\b", re.I)
 
 
 def _refers_to(p: Provision, chapters: set[str]) -> bool:
     """True when the provision routes itself into one of these chapters ("within the meaning of Chapter 3")."""
-    for m in _CHAPTER_REF.finditer(p.text):
+    for m in _chapter_ref().finditer(p.text):
         ref = f"{m.group(1)} {m.group(2)}".lower()
         if any(c == ref or c.startswith(ref + " ") for c in chapters):
             return True

@@ -1,4 +1,4 @@
-"""The catalogue of user-facing text: one YAML file per language under `analyser/lang/`.
+"""The catalogue of user-facing text: `messages.yaml` in each language's folder under `analyser/lang/`.
 
 Every language has the same keys and the same `{placeholders}` (tests/test_catalogue.py). The
 report language follows the agreement's language unless the user asks for another one; JSON keys,
@@ -11,16 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-LANG_DIR = Path(__file__).parent / "lang"
-LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
-DEFAULT = "en"
+from analyser.lang import DEFAULT, SUPPORTED as LANGUAGES, language_data
 
 
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, Any]:
-    from analyser.datafile import load_yaml  # here: the command line's --help imports this module, not YAML
-
-    return load_yaml(LANG_DIR / f"{lang}.yaml")
+    return language_data(lang).messages
 
 
 def report_language(document_language: str | None, override: str | None = None) -> str:

@@ -4,7 +4,7 @@ Default engine: py3langid (deterministic, fast, no exceptions on number-only str
 product card's langdetect stays selectable (`engine="langdetect"`, seeded for repeatable runs).
 benchmarks/language_accuracy.py measures both on treaty text; the numbers are in the README.
 
-Only English, French and Spanish are analysed. A document whose main language is another one
+Only the languages with a folder under analyser/lang/ are analysed (English, French, Spanish). A document whose main language is another one
 is refused with a clear reason; single provisions in another language (a bilingual treaty's
 Dutch half, say) are marked with their language and skipped by the classifiers.
 """
@@ -15,9 +15,9 @@ from functools import lru_cache
 from typing import Protocol
 
 from analyser.errors import AnalyserError
+from analyser.lang import SUPPORTED
 from analyser.model import Document
 
-SUPPORTED: tuple[str, ...] = ("en", "fr", "es")
 # Provisions shorter than this inherit the document language: short strings are where
 # detectors are unreliable, and headings like "2." carry no language at all.
 MIN_CHARS = 120

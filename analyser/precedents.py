@@ -30,13 +30,24 @@ from analyser.model import Report
 
 DATA = Path(__file__).parent / "data"
 _TOKEN = re.compile(r"[a-z]{3,}")
-STOP = set("the and for with shall any this that which such other from into under their its all not are may has "
-           "have been parties party agreement article chapter les des pour dans une sur par aux est que qui del las los "
-           "por con que una para sus este esta".split())
 PER_CHECK = 3
-# Words that point at the part of an agreement a check is about (the BM25 query).
-FOCUS = {"G4": ("electronic", "digital", "commerce", "electronique", "numerique", "electronico", "digitales"),
-         "G3": ("exception", "exceptions", "excepciones", "scope", "services", "champ", "ambito")}
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Every language's stop words (analyser/lang/<code>/precedents.yaml)."""
+    from analyser import lang
+
+    return frozenset(lang.merged("precedents", "stop_words"))
+
+
+@lru_cache(maxsize=1)
+def focus_words() -> dict[str, tuple[str, ...]]:
+    """Per check, the heading words of every language that point at the part of an agreement the
+    check is about (the BM25 query)."""
+    from analyser import lang
+
+    return {cid: tuple(words) for cid, words in lang.merged_by_kind("precedents", "focus").items()}
 
 
 # The labels whose finding holds a check's operative sentence (an agreement-wide exemption meets G4).
@@ -75,7 +86,8 @@ def _boilerplate() -> frozenset[str]:
 
 
 def _tokens(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(fold(text)) if t not in STOP]
+    stop = stop_words()
+    return [t for t in _TOKEN.findall(fold(text)) if t not in stop]
 
 
 def cultural_terms(text: str) -> list[str]:
@@ -103,7 +115,7 @@ class BM25:
 
 
 def _query(report: Report, cid: str) -> list[str]:
-    focus = FOCUS.get(cid)
+    focus = focus_words().get(cid)
     provisions = report.document.provisions
     if focus:
         chosen = [p for p in provisions if any(w in fold(p.heading) for w in focus)]
@@ -130,7 +142,7 @@ def propose(report: Report, per_check: int = PER_CHECK, lang: str | None = None)
     for cid, check in report.checks.items():
         if check.status not in {"missing", "partly"}:
             continue
-        focus = FOCUS.get(cid)
+        focus = focus_words().get(cid)
         if focus not in queries:
             queries[focus] = _query(report, cid)
         query = queries[focus]

@@ -269,7 +269,7 @@ def _facts(entry: Entry, tr: Texts) -> list[tuple[str, str]]:
 def _item_line(item: Item, tr: Texts) -> str:
     scope = f" ({tr.attribute('scope', item.scope)})" if item.kind == "exemption" and item.scope else ""
     page = f", {tr('report.page', page=item.page)}" if item.page else ""
-    quoted = f"« {item.quote} »" if tr.lang == "fr" else f"«{item.quote}»" if tr.lang == "es" else f"“{item.quote}”"
+    quoted = tr("qpr.quoted", quote=item.quote)
     return f"{item.article}{page}{scope}{tr('report.colon')}{quoted}"
 
 

@@ -1,7 +1,8 @@
 """Split a document into provisions: preamble recitals, articles, numbered paragraphs, annexes.
 
 Input is the backends' blocks. Sources that declare their structure (ToTA: chapter > article)
-keep it; plain text is cut at headings found by the EN/FR/ES grammar in data/headings.yaml.
+keep it; plain text is cut at headings found by the grammar in data/headings.yaml and every language's
+words (analyser/lang/<code>/headings.yaml).
 Within an article, numbered paragraphs ("1.", "2.", ...) become their own provisions when they
 run in sequence from 1; lettered items stay with their chapeau, since an exclusion often sits
 in the chapeau and the excluded sector in item (a).
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from analyser import lang
 from analyser.datafile import load_yaml
 from analyser.model import Block, Document, Provision, SourceDocument
 
@@ -48,22 +50,25 @@ class Grammar:
 
 @lru_cache(maxsize=1)
 def grammar() -> Grammar:
+    """The heading grammar: data/headings.yaml with every language's words (analyser/lang)."""
     spec = load_yaml(DATA / "headings.yaml")
+    by_kind = lang.merged_by_kind("headings", "kinds")
     keywords: list[str] = []
     kinds: dict[str, str] = {}
     levels: dict[str, int] = {}
     article_keywords: list[str] = []
     for entry in spec["kinds"]:
         levels[entry["kind"]] = entry["level"]
-        for kw in entry["keywords"]:
+        for kw in by_kind.get(entry["kind"], []):
             keywords.append(kw)
             kinds[kw.replace("\\", "")] = entry["kind"]
             if entry["kind"] == "article":
                 article_keywords.append(kw)
     keywords.sort(key=len, reverse=True)
+    number = "|".join([spec["number"], *lang.merged("headings", "numbers")])
     # The keyword is a whole word: "PROTOCOLE SUR" is not "PROTOCOL" numbered "E".
     pattern = (
-        r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(keywords) + r")(?![^\W\d_])[ ]*(?P<num>" + spec["number"] + r")\b[ ]*"
+        r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(keywords) + r")(?![^\W\d_])[ ]*(?P<num>(?:" + number + r"))\b[ ]*"
         r"(?P<rest>(?:[.:\-–—)][^\n]*|[A-ZÀ-ÝÑ(“\"'][^\n]*)?)$"
     )
     return Grammar(
@@ -73,14 +78,15 @@ def grammar() -> Grammar:
         max_heading_chars=spec["max_heading_chars"],
         max_title_chars=spec["max_title_chars"],
         recital_split=re.compile(spec["recital_split"]),
-        continuation=re.compile(r"(?:,|\b(?:" + "|".join(map(re.escape, spec["continuation_words"])) + r"))[ ]*$", re.I),
-        reference_list=re.compile(r"\b(" + "|".join(spec["reference_words"]) + r")\s+[0-9IVX]", re.I),
+        continuation=re.compile(r"(?:,|\b(?:" + "|".join(map(re.escape, lang.merged("headings", "continuation_words")))
+                                + r"))[ ]*$", re.I),
+        reference_list=re.compile(r"\b(" + "|".join(lang.merged("headings", "reference_words")) + r")\s+[0-9IVX]", re.I),
         article_segment=re.compile(r"^(?:" + "|".join(article_keywords) + r")\s+(?P<num>[\w.\-]+)", re.I),
-        preamble=re.compile(r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(spec["preamble_keywords"]) + r")[ ]*[.:]?[ ]*$",
-                            re.IGNORECASE | re.MULTILINE),
+        preamble=re.compile(r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(lang.merged("headings", "preamble"))
+                            + r")[ ]*[.:]?[ ]*$", re.IGNORECASE | re.MULTILINE),
         titled=re.compile(r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(
             kw for kw in keywords if kinds.get(kw.replace("\\", "")) in {"annex", "protocol"}) + r")[ ]+(?P<rest>(?:"
-            + "|".join(spec["title_connectors"]) + r")\b[^\n]*)$", re.IGNORECASE | re.MULTILINE),
+            + "|".join(lang.merged("headings", "title_connectors")) + r")\b[^\n]*)$", re.IGNORECASE | re.MULTILINE),
         max_title_lines=spec["max_title_lines"],
         title_tail_words=spec["title_tail_words"],
     )
@@ -428,10 +434,10 @@ def localise_headings(doc: Document) -> None:
     """Word the headings the analyser makes up ("Preamble > Recital 3", "Chapter 2 > Article 4")
     in the document's language ("Préambule > Considérant 3", "Capítulo 2 > Artículo 4"), once the
     language is known; the agreement's own headings are left as printed. English documents keep
-    the English words."""
+    the English words (the catalogue's own)."""
     from analyser.i18n import Texts
 
-    if doc.language not in ("fr", "es"):
+    if doc.language not in lang.SUPPORTED or doc.language == lang.DEFAULT:
         return
     tr = Texts(doc.language)
     for p in doc.provisions:

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from analyser.classify.rules import LANGUAGES, default_classifier
+from analyser.classify.rules import default_classifier
+from analyser.lang import SUPPORTED as LANGUAGES
 from analyser.model import LABELS
 from analyser.train import (
     by_language,

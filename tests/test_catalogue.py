@@ -1,4 +1,4 @@
-"""The catalogue of user-facing text (analyser/lang/<code>.yaml): every key in every language,
+"""The catalogue of user-facing text (analyser/lang/<code>/messages.yaml): every key in every language,
 the same placeholders, and the identifiers it explains (labels, rules, checks) all covered."""
 from __future__ import annotations
 

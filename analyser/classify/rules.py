@@ -1,6 +1,6 @@
 """The rule layer: lexicons (data) compiled into spaCy matchers, plus co-occurrence rules.
 
-Lexicons (`data/lexicons/<lang>.yaml`) name *term groups* (phrases or spaCy token patterns);
+Lexicons (`analyser/lang/<code>/lexicon.yaml`) name *term groups* (phrases or spaCy token patterns);
 rules (`data/rules.yaml`) say which groups must occur together, within how many tokens, which
 groups veto a hit, which label and score it yields, and how attributes are set. Every finding
 carries the matched spans as evidence and the rule name as its layer.
@@ -28,10 +28,10 @@ from analyser.classify.calibration import default_calibration
 from analyser.classify.constructions import Units, mask_cross_reference_titles, structure_data, units
 from analyser.classify.textnorm import Collapsed, fold
 from analyser.datafile import load_yaml
+from analyser.lang import SUPPORTED, language_data
 from analyser.model import Evidence, Finding, Provision
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-LANGUAGES = ("en", "fr", "es")
 
 
 @dataclass
@@ -262,9 +262,8 @@ def _anchor_word(phrase: str) -> str:
     return max(words, key=len) if words else phrase
 
 
-@lru_cache(maxsize=8)
 def _lexicon_file(lang: str) -> dict[str, Any]:
-    return load_yaml(DATA / "lexicons" / f"{lang}.yaml")
+    return language_data(lang).lexicon
 
 
 def load_lexicon(lang: str) -> dict[str, list[Any]]:
@@ -321,7 +320,7 @@ class RuleClassifier:
     def hits(self, provision: Provision, lang: str | None = None) -> list[Finding]:
         """Every rule's hit on a provision, unmerged, with its raw rule score and its context."""
         lang = lang or provision.language or "en"
-        if lang not in LANGUAGES or (self.skip_headings and self.skip_headings.search(provision.heading)):
+        if lang not in SUPPORTED or (self.skip_headings and self.skip_headings.search(provision.heading)):
             return []
         matched = self.match(provision.text, lang)
         if matched is None:

@@ -11,6 +11,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from analyser.errors import AnalyserError
@@ -22,7 +23,18 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-HEADING_STYLE = re.compile(r"^(heading|titre|título|titulo|[uü]berschrift)\s*(\d)", re.I)
+# Word names its heading styles in the language of its user interface, which need not be the
+# document's: German Words' "Überschrift 2" is recognised with the supported languages' names
+# (analyser/lang/<code>/documents.yaml).
+OTHER_UI_HEADING_STYLES = ["[uü]berschrift"]
+
+
+@lru_cache(maxsize=1)
+def heading_style() -> re.Pattern[str]:
+    from analyser import lang
+
+    names = lang.merged("documents", "word_heading_styles") + OTHER_UI_HEADING_STYLES
+    return re.compile(r"^(" + "|".join(names) + r")\s*(\d)", re.I)
 ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
@@ -245,7 +257,7 @@ class DocxBackend:
                 lines += _table_rows(item)
                 continue
             style, style_num_pr = _style_of(item, styles)
-            if HEADING_STYLE.match(style) and lines and lines[-1] != "":
+            if heading_style().match(style) and lines and lines[-1] != "":
                 lines.append("")  # a heading starts a new block of text
             lines.append(_paragraph_text(item, numbering, style_num_pr))
         text = "\n".join(lines)

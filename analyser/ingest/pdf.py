@@ -47,7 +47,6 @@ MAX_PAGE_OBJECTS = 50_000  # objects on one page, counted before pdfium builds i
 MAX_PAGE_CHARS = 200_000  # characters on one page
 # pdfplumber interprets a page in Python (~400 bytes per character): its decoded content is capped first.
 MAX_PAGE_CONTENT_BYTES = 2 * 2**20
-OCR_LANGUAGES = "eng+fra+spa"
 OCR_TIMEOUT_S = 600
 MIN_TEXT_CHARS = 25
 # A text layer is garbage (bad OCR) when many of its words carry impossible character mixes
@@ -60,10 +59,6 @@ GARBAGE_MIN_WORDS = 30
 _ODD_WORD = re.compile(r"[A-Za-zÀ-ÿ][^A-Za-zÀ-ÿ\s'’\-.,;:()\"«»/][A-Za-zÀ-ÿ]|[|!=&@#~^{}\[\]<>]|[a-zà-ÿ][A-Z]|[0-9][a-zA-Z]{2}|[a-zA-Z][0-9][a-zA-Z]")  # a page with fewer non-space characters has no usable text layer
 HEADER_LINES = 2  # lines at the top and at the bottom of a page that may be running headers/footers
 HEADER_MIN_SHARE = 0.3  # a running header repeats on at least this share of pages (and 2 pages)
-TOC_HEADINGS = re.compile(r"^\s*(table of contents|contents|table des mati[eè]res|sommaire|[íi]ndice( general)?|contenido)\s*$", re.I)
-PAGE_NUMBER = re.compile(
-    r"^\W*(?:page|p\.|página|pagina)?\s*(?:[0-9]{1,4}|[ivxlcdm]{1,7}|[0-9]{1,2}[A-Z]?\s*[-–]\s*[0-9]{1,4})"
-    r"(?:\s*(?:/|of|sur|de)\s*[0-9]{1,4})?\W*$", re.I)
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 # Markers that never reach the document text: pdfium's older soft line-end hyphen (U+0002), the
 # soft hyphen (U+00AD, a division point) and the replacement character (U+FFFD, a glyph without a
@@ -73,7 +68,41 @@ DROPPED = {"\x02": "", "\u00ad": "", "\ufffd": ""}
 LINE_END_HYPHEN = "\ufffe"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _DIVIDED = re.compile(r"[\w-]*\ufffe[\w-]*")
-SPACED_KEYWORD = re.compile(r"^([ \t]*)([A-ZÁÉÍÓÚ]) ((?:rticle|RTICLE|rtículo|RTÍCULO|hapter|HAPTER|hapitre|HAPITRE|apítulo|APÍTULO|nnex|NNEX|nnexe|NNEXE|nexo|NEXO|rotocol|ROTOCOL)\w*)")
+
+
+@dataclass(frozen=True)
+class PageWords:
+    """The patterns built from every language's page-furniture words (analyser/lang/<code>/documents.yaml)."""
+
+    toc_headings: re.Pattern[str]  # a table of contents' heading on a line of its own
+    page_number: re.Pattern[str]  # a header or footer line that is only a page number ("Page 27 of 80")
+    page_word: re.Pattern[str]  # "Page " before the number
+    of_total: re.Pattern[str]  # " of 80" after it
+    spaced_keyword: re.Pattern[str]  # a letter-spaced heading keyword ("A rticle 6")
+    ocr_languages: str  # Tesseract's language packs ("eng+fra+spa")
+    ocr_packages: str  # the Debian packages to install for them (English comes with Tesseract)
+
+
+@lru_cache(maxsize=1)
+def page_words() -> PageWords:
+    from analyser import lang
+
+    page = "|".join(lang.merged("documents", "page_words"))
+    of = "|".join(["/", *lang.merged("documents", "page_of_words")])
+    spaced = "|".join(alt for word in lang.merged("documents", "spaced_headings") for alt in (word[1:], word[1:].upper()))
+    tesseract = [lang.language_data(code).meta["tesseract"] for code in lang.SUPPORTED
+                 if lang.language_data(code).meta.get("tesseract")]
+    return PageWords(
+        toc_headings=re.compile(r"^\s*(" + "|".join(lang.merged("documents", "toc_headings")) + r")\s*$", re.I),
+        page_number=re.compile(
+            r"^\W*(?:" + page + r")?\s*(?:[0-9]{1,4}|[ivxlcdm]{1,7}|[0-9]{1,2}[A-Z]?\s*[-–]\s*[0-9]{1,4})"
+            r"(?:\s*(?:" + of + r")\s*[0-9]{1,4})?\W*$", re.I),
+        page_word=re.compile(r"(?i)^\W*(?:" + page + r")\s*"),
+        of_total=re.compile(r"(?i)\s*(?:" + of + r")\s*[0-9]{1,4}\W*$"),
+        spaced_keyword=re.compile(r"^([ \t]*)([A-ZÁÉÍÓÚ]) ((?:" + spaced + r")\w*)"),
+        ocr_languages="+".join(tesseract),
+        ocr_packages=" ".join(f"tesseract-ocr-{t}" for t in tesseract if t != "eng"),
+    )
 
 
 @dataclass
@@ -608,7 +637,8 @@ def is_garbage(lines: list[str]) -> bool:
 
 
 def _is_toc(page: Page, spans: list[tuple[int, int]]) -> bool:
-    return any(TOC_HEADINGS.match(page.text[s:e]) for s, e in spans[:4])
+    toc = page_words().toc_headings
+    return any(toc.match(page.text[s:e]) for s, e in spans[:4])
 
 
 class HyphenResolver:
@@ -722,7 +752,7 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
         kept = []
         for s, e in spans:
             line = page.text[s:e]
-            if (s, e) in edge and PAGE_NUMBER.match(line):
+            if (s, e) in edge and page_words().page_number.match(line):
                 printed.setdefault(page.number, line)
             elif not ((s, e) in edge and _key(line) in running):
                 kept.append((s, e))
@@ -746,7 +776,7 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
             line = page.text[s:e]
             next_line = page.text[kept[j + 1][0]:kept[j + 1][1]] if j + 1 < len(kept) else following
             hyphens = hyphen.line(page.text, s, e, next_line) if hyphen else None
-            m = SPACED_KEYWORD.match(line)
+            m = page_words().spaced_keyword.match(line)
             if m:  # "A rticle 6" -> "Article 6": copy around the stray space
                 cut = s + m.start(3) - 1
                 b.add(page.text[s:cut], page.number, s, hyphens)
@@ -784,8 +814,9 @@ _PRINTED = re.compile(r"^(?P<prefix>(?:[0-9]{1,2}[A-Z]?\s*[-–]\s*)?)(?P<value>
 def _printed_value(line: str) -> tuple[str, int] | None:
     """The page number a header or footer line prints, as (prefix, value): "27", "- 27 -" and
     "Page 27 of 80" give ("", 27); a chapter-page number "3A-47" gives ("3A-", 47)."""
-    core = re.sub(r"(?i)^\W*(?:page|p\.|página|pagina)\s*", "", line.strip())
-    core = re.sub(r"(?i)\s*(?:/|of|sur|de)\s*[0-9]{1,4}\W*$", "", core).strip(" -–—·.()[]")
+    words = page_words()
+    core = words.page_word.sub("", line.strip(), count=1)
+    core = words.of_total.sub("", core, count=1).strip(" -–—·.()[]")
     m = _PRINTED.match(core)
     return (re.sub(r"\s", "", m.group("prefix")), int(m.group("value"))) if m else None
 
@@ -852,7 +883,7 @@ def run_ocr(data: bytes, path: str, pages: list[int]) -> bytes:
         src, dst = f"{tmp}/in.pdf", f"{tmp}/out.pdf"
         with open(src, "wb") as fh:
             fh.write(data)
-        cmd = ["ocrmypdf", "--skip-text", "--optimize", "0", "--output-type", "pdf", "-l", OCR_LANGUAGES,
+        cmd = ["ocrmypdf", "--skip-text", "--optimize", "0", "--output-type", "pdf", "-l", page_words().ocr_languages,
                "--pages", ",".join(map(str, pages)), "-q", src, dst]
         try:
             subprocess.run(cmd, capture_output=True, timeout=OCR_TIMEOUT_S, check=True)
@@ -910,13 +941,13 @@ class PdfBackend:
             handles.append(ocr_handle)
             pages = [ocr_read[p.number - 1] if p.number in wanted else p for p in pages]
             text, layout, skipped = clean(pages)
-            warnings.append(f"pages {_ranges(ocr_pages)} had no text layer and were OCRed locally ({OCR_LANGUAGES}); "
+            warnings.append(f"pages {_ranges(ocr_pages)} had no text layer and were OCRed locally ({page_words().ocr_languages}); "
                             "their text may contain recognition errors")
         layout.handle = handles
         if skipped["no_text_layer"]:
             listed = _ranges(skipped["no_text_layer"])
             hint = ("OCR found no text on them" if ocr_pages else
-                    "install the OCR extra (Debian: apt-get install ocrmypdf tesseract-ocr-fra tesseract-ocr-spa) to read them")
+                    f"install the OCR extra (Debian: apt-get install ocrmypdf {page_words().ocr_packages}) to read them")
             if not text.strip():
                 raise AnalyserError(path, f"no text layer on any page (scanned pages {listed}); {hint}")
             warnings.append(f"pages without a text layer were not analysed (scans: {listed}); {hint}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
@@ -78,6 +79,14 @@ def decode_xml(data: bytes, path: str) -> str:
     return decode(data, path)[0]
 
 
+@lru_cache(maxsize=1)
+def preamble_names() -> frozenset[str]:
+    """Chapter names that make a ToTA chapter the preamble: every language's preamble heading."""
+    from analyser import lang
+
+    return frozenset(name.lower() for name in lang.merged("headings", "preamble"))
+
+
 def _outermost(root: Element, tag: str) -> Iterator[Element]:
     """The `tag` elements under `root` that are not inside another one, in document order.
     Nested ones stay in their outer element's text; walking each nested subtree again made
@@ -133,7 +142,7 @@ class TotaBackend:
         blocks: list[Block] = []
         for c_index, chapter in enumerate(_outermost(root.find("body"), "chapter"), 1):
             chapter_heading = _heading(chapter, f"Chapter {c_index}")
-            is_preamble = _clean(chapter.get("name")).lower() in {"preamble", "préambule", "preámbulo"}
+            is_preamble = _clean(chapter.get("name")).lower() in preamble_names()
             for a_index, article in enumerate(_outermost(chapter, "article"), 1):
                 text = "".join(article.itertext())
                 if not text.strip():
