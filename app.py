@@ -19,6 +19,7 @@ import streamlit as st
 from analyser import AnalyserError, i18n
 from analyser.checks import CHECK_LABELS
 from analyser.ingest import SUFFIXES
+from analyser.options import AnalyseOptions
 from analyser.model import LABELS
 from analyser.pageview import search_boxes
 from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
@@ -53,7 +54,7 @@ def analyse_bytes(sha: str, name: str, _data: bytes):
     with tempfile.TemporaryDirectory(prefix="analyser-ui-") as tmp:
         path = Path(tmp) / Path(name).name
         path.write_bytes(_data)
-        report = analyse_isolated(path, DOCUMENT_TIMEOUT_S)
+        report = analyse_isolated(path, AnalyseOptions(timeout=DOCUMENT_TIMEOUT_S))
     report.document.source = name  # the temporary path means nothing to the user
     return report
 

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from analyser.errors import AnalyserError  # noqa: E402
 from analyser.model import Report  # noqa: E402
+from analyser.options import AnalyseOptions  # noqa: E402
 
 if TYPE_CHECKING:
     from analyser.pipeline import analyse
 
-__all__ = ["analyse", "AnalyserError", "Report", "__version__"]
+__all__ = ["analyse", "AnalyseOptions", "AnalyserError", "Report", "__version__"]
 
 
 def __getattr__(name: str):

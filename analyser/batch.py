@@ -22,6 +22,7 @@ from typing import Any
 from analyser import analyse
 from analyser.errors import PROCESS_DIED, reason_of
 from analyser.ingest import SUFFIXES
+from analyser.options import AnalyseOptions
 from analyser.pipeline import DOCUMENT_TIMEOUT_S
 from analyser.report import remove_stale_temps
 from analyser.store import Store
@@ -62,7 +63,7 @@ def work(path: str, sha: str, reports_dir: str) -> dict[str, Any]:
 
     start = time.perf_counter()
     try:
-        report = analyse(path, timeout=DOCUMENT_TIMEOUT_S)
+        report = analyse(path, AnalyseOptions(timeout=DOCUMENT_TIMEOUT_S))
     except Exception as exc:  # noqa: BLE001  (one bad file must not stop the batch)
         return {"path": path, "sha256": sha, "error": reason_of(exc)}
     out = Path(reports_dir) / f"{Path(path).stem}-{sha[:8]}.json"

@@ -107,14 +107,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _analyse(args: argparse.Namespace) -> int:
+    from analyser.options import AnalyseOptions
     from analyser.pipeline import analyse
     from analyser.report import render
 
     if args.format in ("pdf", "docx") and not args.output:
         raise AnalyserError(args.file, f"--format {args.format} writes a file: give it with -o OUT.{args.format}")
-    report = analyse(args.file, language_override=args.language, language_engine=args.language_engine,
-                     pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout,
-                     use_model=False if args.no_model else args.model_dir or True)
+    options = AnalyseOptions(language=args.language, language_engine=args.language_engine,
+                             pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout)
+    if args.no_model or args.model_dir:
+        options = options.but(model=None if args.no_model else Path(args.model_dir))
+    report = analyse(args.file, options)
     _emit(render(report, args.format, args.report_language), args.output)
     return 0
 
@@ -192,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
 
             if args.format == "docx" and not args.output:
                 raise AnalyserError("--format docx", "DOCX is a file: give it with -o OUT.docx")
-            entries = collect(args.inputs, party=args.party, since=args.since, use_model=not args.no_model)
+            entries = collect(args.inputs, party=args.party, since=args.since, model=not args.no_model)
             _emit(render_qpr(entries, args.format, args.report_language, party=args.party, since=args.since),
                   args.output)
             return 0

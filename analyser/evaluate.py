@@ -18,6 +18,7 @@ from typing import Callable
 
 from analyser.errors import AnalyserError
 from analyser.model import CHECK_IDS, LABELS, Document, Provision
+from analyser.options import AnalyseOptions
 from analyser.structure import article_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,7 +135,13 @@ def annotation_files(split: str | tuple[str, ...], annotations: Path) -> list[Pa
     return [found[name] for part in split_names(split, annotations) for name in members[part] if name in found]
 
 
-LAYERS = {"rules": (False, True), "model": (True, False), "combined": (True, True)}  # (use_model, rules)
+LAYERS = {"rules": (False, True), "model": (True, False), "combined": (True, True)}  # (the learned layer, rules)
+
+
+def layer_options(layers: str) -> AnalyseOptions:
+    """The analysis options of one layer setting (the shipped model when the learned layer is on)."""
+    with_model, rules = LAYERS[layers]
+    return AnalyseOptions(rules=rules) if with_model else AnalyseOptions(model=None, rules=rules)
 
 
 def score(files: list[Path], tota: Path | None = None, scores: Scores | None = None, layers: str = "rules") -> Scores:
@@ -142,11 +149,11 @@ def score(files: list[Path], tota: Path | None = None, scores: Scores | None = N
     layer alone (at its solo thresholds), or both combined."""
     from analyser.pipeline import analyse
 
-    use_model, rules = LAYERS[layers]
+    options = layer_options(layers)
     scores = scores or Scores()
     for f in files:
         gold = load_gold(f)
-        report = analyse(document_path(gold, tota), use_model=use_model, rules=rules)
+        report = analyse(document_path(gold, tota), options)
         article = article_of(gold)
         predicted: dict[str, set[str]] = defaultdict(set)
         evidence: dict[tuple[str, str], str] = {}
@@ -226,8 +233,8 @@ def parallel_consistency(path: Path = PARALLEL, layers: str = "rules") -> dict:
     group's expected labels, per language."""
     from analyser import classify, ingest, structure
 
-    use_model, rules = LAYERS[layers]
-    classifiers = classify.layers(use_model, rules=rules)
+    options = layer_options(layers)
+    classifiers = classify.layers(options.model, rules=options.rules)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     headings: dict[str, list] = {}
     groups: dict[str, list[tuple[dict, set[str]]]] = defaultdict(list)

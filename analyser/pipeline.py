@@ -1,10 +1,16 @@
-"""One call does the whole job: ingest -> structure -> language -> classify -> checks -> report."""
+"""One call does the whole job: ingest -> structure -> language -> classify -> checks -> report.
+
+After ingest and structure, the document passes through `STAGES`, each `stage(doc, options) -> doc`
+with the same typed options (analyser/options.py); the checks then make the report.
+"""
 from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import logging
 import time
@@ -12,19 +18,22 @@ import time
 from analyser.errors import PROCESS_DIED, AnalyserError, reason_of
 from analyser.i18n import report_language
 from analyser.model import Document, Evidence, Report
+from analyser.options import AnalyseOptions, options_of
 
 
 DOCUMENT_TIMEOUT_S = 900  # the batch's and the UI's limit for one document
 
+Stage = Callable[[Document, AnalyseOptions], Document]
 
-def analyse(path: str | Path, *, language_override: str | None = None, language_engine: str = "py3langid",
-            pdf_engine: str = "pdfium", ocr: bool = True, timeout: float | None = None,
-            use_model: bool | str = True, rules: bool = True) -> Report:
-    """Analyse one agreement file. Raises AnalyserError (one-line reason) on bad input, and when
-    `timeout` seconds pass (main thread only: the CLI and the batch workers set it). The learned
-    layer runs beside the rules unless `use_model` is False; a string names another model folder."""
-    with time_limit(timeout, str(path)):
-        return _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model, rules)
+
+def analyse(path: str | Path, options: AnalyseOptions | None = None, **changes: Any) -> Report:
+    """Analyse one agreement file with `options` (defaults when None; keyword `changes` set single
+    fields: `analyse(path, ocr=False, model=None)`). Raises AnalyserError (one-line reason) on bad
+    input, and when `options.timeout` seconds pass (main thread only: the CLI and the batch
+    workers set it)."""
+    options = options_of(options, **changes)
+    with time_limit(options.timeout, str(path)):
+        return _analyse(path, options)
 
 
 def _too_long(path: str | Path, seconds: float, hint: str) -> AnalyserError:
@@ -49,13 +58,15 @@ def time_limit(seconds: float | None, path: str):
         signal.signal(signal.SIGALRM, previous)
 
 
-def analyse_isolated(path: str | Path, timeout: float, **options) -> Report:
-    """`analyse` in a child process that is killed after `timeout` seconds: for callers outside the
-    main thread (the UI's script thread), where the SIGALRM limit cannot work, and
+def analyse_isolated(path: str | Path, options: AnalyseOptions) -> Report:
+    """`analyse` in a child process that is killed after `options.timeout` seconds
+    (DOCUMENT_TIMEOUT_S when it has none): for callers
+    outside the main thread (the UI's script thread), where the SIGALRM limit cannot work, and
     where a library that hangs or crashes must not take the caller down with it."""
+    timeout = options.timeout or DOCUMENT_TIMEOUT_S
     ctx = _isolation_context()
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_analyse_to_pipe, args=(send, str(path), options), daemon=True)
+    child = ctx.Process(target=_analyse_to_pipe, args=(send, str(path), options.but(timeout=None)), daemon=True)
     child.start()
     send.close()
     try:
@@ -91,9 +102,9 @@ def _isolation_context():
     return ctx
 
 
-def _analyse_to_pipe(send, path: str, options: dict) -> None:
+def _analyse_to_pipe(send, path: str, options: AnalyseOptions) -> None:
     try:
-        report = analyse(path, **options)
+        report = analyse(path, options)
         report.document.layout = None  # closed, and not picklable; evidence already has its boxes
         send.send(("report", report))
     except Exception as exc:  # noqa: BLE001  (one line for the caller, never a traceback)
@@ -105,20 +116,46 @@ def _analyse_to_pipe(send, path: str, options: dict) -> None:
 log = logging.getLogger("analyser")
 
 
-def _analyse(path, language_override, language_engine, pdf_engine, ocr, use_model, rules) -> Report:
-    # the stages are imported here, not with the module: the CLI reads DOCUMENT_TIMEOUT_S without them
-    from analyser import __version__, checks, classify, ingest, language, structure
+def _language(doc: Document, options: AnalyseOptions) -> Document:
+    from analyser import language
+
+    return language.assign(doc, override=options.language, engine_name=options.language_engine)
+
+
+def _headings(doc: Document, options: AnalyseOptions) -> Document:
+    from analyser import structure
+
+    structure.localise_headings(doc)
+    return doc
+
+
+def _classify(doc: Document, options: AnalyseOptions) -> Document:
+    from analyser import classify
+
+    return classify.classify(doc, classify.layers(options.model, rules=options.rules))
+
+
+def _evidence(doc: Document, options: AnalyseOptions) -> Document:
+    locate_evidence(doc)
+    return doc
+
+
+# The stages after structure, in order. Their modules are imported when they run, not with this
+# one: the CLI reads DOCUMENT_TIMEOUT_S without them.
+STAGES: tuple[Stage, ...] = (_language, _headings, _classify, _evidence)
+
+
+def _analyse(path: str | Path, options: AnalyseOptions) -> Report:
+    from analyser import __version__, checks, ingest, structure
 
     start = time.perf_counter()
-    source = ingest.load(path, pdf_engine=pdf_engine, ocr=ocr)
+    source = ingest.load(path, options)
     # Confidential drafts: INFO names a document by its hash only; the path only at DEBUG; text never.
     log.debug("analysing %s", path)
     try:
         doc = structure.build(source)
-        language.assign(doc, override=language_override, engine_name=language_engine)
-        structure.localise_headings(doc)
-        classify.classify(doc, classify.layers(use_model, rules=rules))
-        locate_evidence(doc)
+        for stage in STAGES:
+            doc = stage(doc, options)
     finally:
         if source.layout is not None:
             source.layout.close()  # every box is known now, or the analysis failed: free the PDF

@@ -183,7 +183,7 @@ def _store_reports(folder: Path, party: str | None, since: int | None) -> list[d
 
 
 def collect(inputs: list[str], party: str | None = None, since: int | None = None,
-            use_model: bool = True) -> list[Entry]:
+            model: bool = True) -> list[Entry]:
     """Entries for the agreements in `inputs` (files, folders, globs, or batch output folders),
     those of `party` (ISO3) signed in `since` or later. A file is read once for its metadata and
     analysed only when it passes the filters."""
@@ -207,7 +207,7 @@ def collect(inputs: list[str], party: str | None = None, since: int | None = Non
             meta = ingest.load(path, ocr=False).metadata  # metadata only: no OCR for a filter
             if not _keep(meta, meta.get("parties") or [], party, since):
                 continue
-        reports.append(analyse(path, use_model=use_model).to_dict())
+        reports.append((analyse(path) if model else analyse(path, model=None)).to_dict())
     entries = [e for e in map(entry_of, reports) if e is not None]
     entries.sort(key=lambda e: (e.signed or "9999", e.name))
     return entries

@@ -72,7 +72,7 @@ def articles_of(path: Path, split: str = "", rules: bool = True) -> list[Article
     """Every article of one labelled document, read once. With `rules`, the rules run too, so
     the threshold search can combine them with the model."""
     gold = load_gold(path)
-    report = analyse(document_path(gold), use_model=False, rules=rules)
+    report = analyse(document_path(gold), model=None, rules=rules)
     article = article_of(gold)
     arts = {key: Article(split, gold["treaty"], gold["language"], key, labels, set())
             for key, labels in gold["labels"].items()}

@@ -22,7 +22,7 @@ def work(path: str, use_model: bool = True) -> tuple[int, int, str | None]:
     from analyser import AnalyserError, analyse
 
     try:
-        report = analyse(path, use_model=use_model)
+        report = analyse(path) if use_model else analyse(path, model=None)
     except AnalyserError as exc:
         return Path(path).stat().st_size, 0, exc.reason
     return Path(path).stat().st_size, len(report.findings), None

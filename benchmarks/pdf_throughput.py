@@ -27,7 +27,7 @@ if mode == "ingest":
     src = ingest.load(path, pdf_engine=engine)
     pages = src.pages
 else:
-    report = analyse(path, pdf_engine=engine, use_model=mode == "analyse+model")
+    report = analyse(path, pdf_engine=engine, **({} if mode == "analyse+model" else {"model": None}))
     pages = report.document.pages
 elapsed = time.perf_counter() - t
 print(json.dumps({"pages": pages, "seconds": elapsed, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -50,7 +50,12 @@ def _report(args: tuple[str, bool]) -> tuple[str, str]:
     from analyser.report.jsonfmt import to_json
 
     try:
-        return path, to_json(analyse(path, use_model=use_model, ocr=False))
+        import analyser.options  # noqa: F401  (typed options: issue 15)
+        switch = {} if use_model else {"model": None}
+    except ImportError:  # an older tree (PYTHONPATH elsewhere), for the baseline
+        switch = {"use_model": use_model}
+    try:
+        return path, to_json(analyse(path, ocr=False, **switch))
     except AnalyserError as exc:
         return path, json.dumps({"error": exc.reason}) + "\n"
 

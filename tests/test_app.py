@@ -152,7 +152,7 @@ def test_downloads_are_in_the_interface_language_not_the_agreement_s():
     from analyser import analyse
     from conftest import SAMPLE
 
-    report = analyse(SAMPLE, use_model=False)
+    report = analyse(SAMPLE, model=None)
     files = app.exports.__wrapped__(report.document.sha256, "fr", report, None)
     assert "Lacunes (Directives opérationnelles, paragraphes 18 et 19)" in files["md"]
     assert json.loads(files["json"])["checks"]["G1"]["question"].startswith("L'accord")

@@ -103,7 +103,7 @@ def test_named_part_scope_in_french_and_spanish(tmp_path):
     for lang, body in texts.items():
         path = tmp_path / f"{lang}.txt"
         path.write_text(body * 3, encoding="utf-8")
-        report = analyse(path, language_override=lang)
+        report = analyse(path, language=lang)
         scopes = {f.attributes.get("scope") for p in report.document.provisions for f in p.findings
                   if f.label == "cultural_exemption"}
         assert scopes == {"chapter"}, (lang, scopes)

@@ -173,7 +173,7 @@ def test_the_pdf_page_labels_win_over_printed_numbers(tmp_path):
 
 def test_afcfta_evidence_cites_the_printed_page_in_json_csv_and_pdf():
     """The AfCFTA prints "27" on its 28th PDF page (the cover is unnumbered)."""
-    report = analyse(AFCFTA, use_model=False)
+    report = analyse(AFCFTA, model=None)
     doc = report.document
     assert doc.metadata["page_labels_from"] == "printed" and doc.page_labels[27] == "27"
     provision, finding = next((p, f) for p, f in report.findings if f.label == "heritage_exception")

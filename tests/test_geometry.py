@@ -27,7 +27,7 @@ def test_a_page_a_billion_points_wide_is_read_quickly(tmp_path):
         c.drawString(50, 800 - 11 * i, line)
     c.save()
     start = time.perf_counter()
-    report = analyse(path, use_model=False)
+    report = analyse(path, model=None)
     assert time.perf_counter() - start < 20
     assert "Parties" in report.document.text or "parties" in report.document.text
 

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from analyser.errors import AnalyserError
+from analyser.options import AnalyseOptions
 from analyser.ingest import load_bytes
 from analyser.ingest import html as html_mod
 from analyser.structure import build
@@ -218,11 +219,11 @@ def test_pdf_page_limits_name_the_limit(monkeypatch, engine):
     monkeypatch.setattr(pdf_mod, "MAX_PAGE_CHARS", 1000)
     monkeypatch.setattr(pdf_mod, "MAX_PAGE_CONTENT_BYTES", 10**6)
     with pytest.raises(AnalyserError, match=r"page 1 holds too much text \([\d,]+ characters > 1,000, the limit\)"):
-        pdf_mod.PdfBackend(engine, ocr=False).load(data, "dense.pdf")
+        pdf_mod.PdfBackend().load(data, "dense.pdf", AnalyseOptions(pdf_engine=engine, ocr=False))
     monkeypatch.setattr(pdf_mod, "MAX_PAGE_CONTENT_BYTES", 1000)
     monkeypatch.setattr(pdf_mod, "MAX_PAGE_OBJECTS", 100)
     with pytest.raises(AnalyserError, match="page 1 (content too large|holds too many objects).*the limit"):
-        pdf_mod.PdfBackend(engine, ocr=False).load(data, "dense.pdf")
+        pdf_mod.PdfBackend().load(data, "dense.pdf", AnalyseOptions(pdf_engine=engine, ocr=False))
 
 
 def test_pdfplumber_applies_the_page_limit(monkeypatch):
@@ -311,5 +312,5 @@ def test_long_text_without_headings_reaches_classification(tmp_path, monkeypatch
 
     monkeypatch.setattr(classify, "classify", reached)
     with pytest.raises(RuntimeError, match="classification reached"):
-        pipeline.analyse(path, ocr=False, use_model=False)
+        pipeline.analyse(path, ocr=False, model=None)
     assert max(seen) > 3_000_000 - len(text)

@@ -23,18 +23,18 @@ from analyser.report import render
 @pytest.fixture(scope="module")
 def spanish():
     """Panama-Peru FTA (ToTA pta_407, Spanish): traditional knowledge (policy space) in chapter 9."""
-    return analyse(tota("pta_407"), use_model=False)
+    return analyse(tota("pta_407"), model=None)
 
 
 @pytest.fixture(scope="module")
 def french():
     """CEMAC treaty (ToTA pta_86, French): unnamed ToTA chapters, no cultural clause."""
-    return analyse(tota("pta_86"), use_model=False)
+    return analyse(tota("pta_86"), model=None)
 
 
 @pytest.fixture(scope="module")
 def canada_peru():
-    return analyse(SAMPLE, use_model=False)
+    return analyse(SAMPLE, model=None)
 
 
 def _docx_text(data: bytes) -> tuple[str, list[tuple[str, str]]]:
@@ -99,7 +99,7 @@ def test_french_agreement_gives_a_french_report_with_french_headings(french):
 
 
 def test_french_bit_preamble_is_a_preambule_of_considerants():
-    report = analyse(TEXTS / "fr-pays-bas-senegal-tbi.md", use_model=False)
+    report = analyse(TEXTS / "fr-pays-bas-senegal-tbi.md", model=None)
     recitals = [p.heading for p in report.document.provisions if p.kind == "recital"]
     assert recitals and all(h.startswith("Préambule > Considérant ") for h in recitals)
 

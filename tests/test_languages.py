@@ -44,7 +44,7 @@ SCRIPT = """
 import json, sys
 from analyser import analyse
 from analyser.report.markdown import to_markdown
-report = analyse(sys.argv[1], use_model=False)
+report = analyse(sys.argv[1], model=None)
 print(json.dumps({"language": report.document.language,
                   "headings": [p.heading for p in report.document.provisions],
                   "findings": [(p.heading, f.label, f.layer) for p, f in report.findings],

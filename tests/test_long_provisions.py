@@ -14,6 +14,7 @@ import re
 import pytest
 
 from analyser import analyse, classify, ingest
+from analyser.classify.model import MODEL_DIR
 from analyser.classify.pieces import MAX_CHARS, in_pieces, spans
 from analyser.model import Document, Provision
 from conftest import TOTA
@@ -53,7 +54,7 @@ def test_a_provision_of_millions_of_characters_has_the_findings_of_its_articles(
         at += len(text) + 2
     assert spans(joined) == [(o, o + len(t)) for o, t in zip(offsets, articles)]  # the pieces are the articles
 
-    layers = classify.layers(True)
+    layers = classify.layers(MODEL_DIR)
     for layer in layers:
         expected = []
         for offset, text in zip(offsets, articles):
@@ -89,6 +90,6 @@ def test_a_paragraph_over_the_limit_is_cut_at_line_sentence_and_word_ends():
 def test_a_long_pasted_agreement_is_analysed_not_refused(tmp_path, articles):
     path = tmp_path / "pasted.txt"
     path.write_text(" ".join(a.replace("\n", " ") for a in articles[: len(articles) // 2]), encoding="utf-8")
-    report = analyse(path, use_model=False)
+    report = analyse(path, model=None)
     assert max(len(p.text) for p in report.document.provisions) > MAX_CHARS
     assert report.findings or any(p.candidates for p in report.document.provisions)

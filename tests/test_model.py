@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analyser import AnalyserError
-from analyser.classify.model import ModelClassifier, passes_net
+from analyser.classify.model import MODEL_DIR, ModelClassifier, passes_net
 from analyser.model import Provision
 from analyser.train import train
 from conftest import SHARED_TOTA
@@ -60,14 +60,14 @@ def test_layers_rules_model_alone_and_combined():
     from analyser.pipeline import analyse
     from conftest import SAMPLE
 
-    assert [layer.name for layer in layers(False)] == ["rules"]
-    alone = layers(True, rules=False)
+    assert [layer.name for layer in layers(None)] == ["rules"]
+    alone = layers(MODEL_DIR, rules=False)
     assert [layer.name for layer in alone] == ["model"]
     assert alone[0].thresholds == {k: float(v) for k, v in alone[0].model.meta["solo_thresholds"].items()}
-    solo = analyse(SAMPLE, use_model=True, rules=False)
+    solo = analyse(SAMPLE, rules=False)
     assert solo.findings and all(f.layer.startswith("model:") for _, f in solo.findings)
-    both = analyse(SAMPLE, use_model=True)
-    rules = analyse(SAMPLE)
+    both = analyse(SAMPLE)
+    rules = analyse(SAMPLE, model=None)
     assert {(p.id, f.label) for p, f in rules.findings} <= {(p.id, f.label) for p, f in both.findings}
 
 
@@ -82,12 +82,12 @@ def test_a_model_switched_off_everywhere_says_so(caplog, monkeypatch):
         def __init__(self, thresholds):
             self.thresholds = thresholds
 
-    monkeypatch.setattr(model_module, "default_model", lambda: Stub({"heritage_exception": 1.01}))
-    layers(True)
+    monkeypatch.setattr(model_module, "load_model", lambda folder: Stub({"heritage_exception": 1.01}))
+    layers(MODEL_DIR)
     assert "adds nothing" in caplog.text
     caplog.clear()
-    monkeypatch.setattr(model_module, "default_model", lambda: Stub({"heritage_exception": 0.3}))
-    layers(True)
+    monkeypatch.setattr(model_module, "load_model", lambda folder: Stub({"heritage_exception": 0.3}))
+    layers(MODEL_DIR)
     assert "adds nothing" not in caplog.text
 
 
@@ -110,10 +110,10 @@ def test_a_regular_install_ships_the_model():
 
 
 def test_the_loader_falls_back_to_the_installed_copy(tmp_path, monkeypatch):
-    from analyser.classify import model as model_module
+    from analyser import options
 
     installed = tmp_path / "share" / "culture-trade-analyser" / "models" / "textcat-bow"
     installed.mkdir(parents=True)
-    monkeypatch.setattr(model_module.sys, "prefix", str(tmp_path))
-    monkeypatch.setattr(model_module, "__file__", str(tmp_path / "site-packages" / "analyser" / "classify" / "model.py"))
-    assert model_module._shipped_model_dir() == installed
+    monkeypatch.setattr(options.sys, "prefix", str(tmp_path))
+    monkeypatch.setattr(options, "__file__", str(tmp_path / "site-packages" / "analyser" / "options.py"))
+    assert options.bundled_model_dir() == installed

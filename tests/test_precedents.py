@@ -43,7 +43,7 @@ def test_every_clause_carries_the_label_of_its_checks_and_none_is_procedural():
 
 
 def test_english_agreement_without_culture_gets_precedents_for_g3_g7():
-    report = analyse(tota("pta_86"), language_override="fr")  # CEMAC: no cultural clause at all
+    report = analyse(tota("pta_86"), language="fr")  # CEMAC: no cultural clause at all
     assert all(c.status in {"missing", "n/a"} for c in report.checks.values())
     result = propose(analyse(tota("pta_11")))  # EU-Albania: G3 and G7 missing
     for cid in ("G3", "G7"):

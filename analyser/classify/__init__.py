@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 from analyser.classify.calibration import default_calibration
@@ -25,15 +26,15 @@ class Classifier(Protocol):
         ...
 
 
-def layers(use_model: bool | str, rules: bool = True) -> list[Classifier]:
-    """The rule layer, plus the learned layer when asked for (it must be trained: no fall-back).
-    `use_model` may name a model folder; its meta.json says which backend loads it.
+def layers(model_dir: Path | None, rules: bool = True) -> list[Classifier]:
+    """The rule layer, plus the learned layer of `model_dir` (None: none); it must be trained: no
+    fall-back. The folder's meta.json says which backend loads it.
     `rules=False` leaves the learned layer alone, at its own thresholds (for evaluation)."""
     out: list[Classifier] = [default_classifier()] if rules else []
-    if use_model:
-        from analyser.classify.model import at_thresholds, default_model, load_model
+    if model_dir is not None:
+        from analyser.classify.model import at_thresholds, load_model
 
-        model = at_thresholds(default_model() if use_model is True else load_model(use_model), solo=not rules)
+        model = at_thresholds(load_model(str(model_dir)), solo=not rules)
         if all(t > 1.0 for t in model.thresholds.values()):
             _warn_inert(model.layer)
         out.append(model)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,19 +16,12 @@ from analyser.classify.textnorm import fold
 from analyser.datafile import load_yaml
 from analyser.errors import AnalyserError
 from analyser.model import Evidence, Finding, Provision
+from analyser.options import BUNDLED_MODEL
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
-def _shipped_model_dir() -> Path:
-    """models/textcat-bow of the source tree (editable install, checkout), else the copy that a
-    regular install puts under <prefix>/share (pyproject data-files)."""
-    source_tree = Path(__file__).resolve().parent.parent.parent / "models" / "textcat-bow"
-    installed = Path(sys.prefix) / "share" / "culture-trade-analyser" / "models" / "textcat-bow"
-    return source_tree if source_tree.is_dir() or not installed.is_dir() else installed
-
-
-MODEL_DIR = _shipped_model_dir()
+MODEL_DIR = BUNDLED_MODEL
 # Attributes a model-only finding cannot read off its evidence: the conservative value.
 DEFAULT_ATTRIBUTES = {"cultural_exemption": {"scope": "chapter"}, "digital_trade": {"carve_out": False},
                       "cultural_cooperation": {"dedicated": False}, "convention_reference": {"guidelines": False}}

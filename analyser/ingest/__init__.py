@@ -8,6 +8,7 @@ of binary.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import Backend
@@ -17,6 +18,7 @@ from analyser.ingest.pdf import PdfBackend
 from analyser.ingest.text import TextBackend
 from analyser.ingest.tota import TotaBackend, ascii_head
 from analyser.model import SourceDocument
+from analyser.options import AnalyseOptions, options_of
 
 MAX_BYTES = 500 * 1024 * 1024
 
@@ -32,7 +34,9 @@ _NOT_YET = (
 )
 
 
-def load(path: str | Path, pdf_engine: str = "pdfium", ocr: bool = True) -> SourceDocument:
+def load(path: str | Path, options: AnalyseOptions | None = None, **changes: Any) -> SourceDocument:
+    """The file read by the backend its content calls for, with `options` (the PDF engine and OCR;
+    keyword `changes` set single fields: `load(path, ocr=False)`)."""
     p = Path(path)
     name = str(path)
     if not p.exists():
@@ -49,24 +53,23 @@ def load(path: str | Path, pdf_engine: str = "pdfium", ocr: bool = True) -> Sour
             raise AnalyserError(name, f"file too large (> {MAX_BYTES // 2**20} MB)")
     except OSError as exc:
         raise AnalyserError(name, f"cannot read file ({exc.strerror})") from None
-    return load_bytes(data, name, pdf_engine, ocr)
+    return load_bytes(data, name, options, **changes)
 
 
-def load_bytes(data: bytes, name: str, pdf_engine: str = "pdfium", ocr: bool = True) -> SourceDocument:
+def load_bytes(data: bytes, name: str, options: AnalyseOptions | None = None, **changes: Any) -> SourceDocument:
+    options = options_of(options, **changes)
     if not data.strip():
         raise AnalyserError(name, "empty file")
     head = data[:8192]
     suffix = Path(name).suffix.lower()
     for backend in BACKENDS:
         if backend.format != "text" and backend.sniff(head, suffix):
-            if backend.format == "pdf":
-                backend = PdfBackend(pdf_engine, ocr=ocr)  # the caller's engine and OCR choice
-            return backend.load(data, name)
+            return backend.load(data, name, options)
     for magic, what in _NOT_YET:
         if head.startswith(magic):
             raise AnalyserError(name, f"{what} input is not supported by the installed backends")
     stripped = ascii_head(head).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith(b"<?xml") or (stripped.startswith(b"<") and suffix == ".xml"):
         # Not ToTA-shaped: let the ToTA backend give the precise reason (malformed, unsafe, not a treaty).
-        return TotaBackend().load(data, name)
-    return TextBackend().load(data, name)
+        return TotaBackend().load(data, name, options)
+    return TextBackend().load(data, name, options)

@@ -10,6 +10,7 @@ import hashlib
 from typing import Protocol
 
 from analyser.model import SourceDocument
+from analyser.options import AnalyseOptions
 
 
 class Backend(Protocol):
@@ -18,8 +19,9 @@ class Backend(Protocol):
     def sniff(self, head: bytes, suffix: str) -> bool:
         """True when these first bytes (and, as a weak hint, the suffix) are this format."""
 
-    def load(self, data: bytes, path: str) -> SourceDocument:
-        """Parse the whole file; raise AnalyserError with a one-line reason on bad input."""
+    def load(self, data: bytes, path: str, options: AnalyseOptions = AnalyseOptions()) -> SourceDocument:
+        """Parse the whole file with the caller's options (the PDF engine, OCR); raise
+        AnalyserError with a one-line reason on bad input."""
 
 
 def sha256(data: bytes) -> str:

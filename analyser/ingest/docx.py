@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
 from analyser.model import Block, SourceDocument
+from analyser.options import AnalyseOptions
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -217,7 +218,7 @@ class DocxBackend:
     def sniff(self, head: bytes, suffix: str) -> bool:
         return head.startswith(b"PK\x03\x04") and (b"word/" in head or suffix == ".docx")
 
-    def load(self, data: bytes, path: str) -> SourceDocument:
+    def load(self, data: bytes, path: str, options: AnalyseOptions = AnalyseOptions()) -> SourceDocument:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
         from docx.table import Table

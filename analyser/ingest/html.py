@@ -10,6 +10,7 @@ from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
 from analyser.ingest.text import decode
 from analyser.model import Block, SourceDocument
+from analyser.options import AnalyseOptions
 
 BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "section", "article", "blockquote",
           "pre", "dt", "dd", "table", "title", "header", "footer"}
@@ -67,7 +68,7 @@ class HtmlBackend:
     def sniff(self, head: bytes, suffix: str) -> bool:
         return bool(_HTML_START.match(head[:4096]))
 
-    def load(self, data: bytes, path: str) -> SourceDocument:
+    def load(self, data: bytes, path: str, options: AnalyseOptions = AnalyseOptions()) -> SourceDocument:
         from bs4 import BeautifulSoup
 
         text, encoding = decode(data, path)

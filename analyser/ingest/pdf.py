@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterator
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
 from analyser.model import Block, SourceDocument
+from analyser.options import AnalyseOptions
 
 MAX_PAGES = 5000  # a longer PDF is refused with a clear reason (time and memory stay bounded)
 # Bounds against bombs and generated junk (memory stays under 1 GB). Measured on the non-held-out
@@ -908,36 +909,34 @@ def close_handles(handles: list[Any]) -> None:
 class PdfBackend:
     format = "pdf"
 
-    def __init__(self, engine: str = "pdfium", ocr: bool = True) -> None:
-        if engine not in ENGINES:
-            raise ValueError(f"unknown PDF engine {engine!r}; choose one of {sorted(ENGINES)}")
-        self.engine = engine
-        self.ocr = ocr
-
     def sniff(self, head: bytes, suffix: str) -> bool:
         return b"%PDF-" in head[:1024]
 
-    def load(self, data: bytes, path: str) -> SourceDocument:
+    def load(self, data: bytes, path: str, options: AnalyseOptions = AnalyseOptions()) -> SourceDocument:
+        """The PDF read with the options' engine, OCRing scanned pages when `options.ocr`."""
+        if options.pdf_engine not in ENGINES:
+            raise ValueError(f"unknown PDF engine {options.pdf_engine!r}; choose one of {sorted(ENGINES)}")
         check_streams(data, path)
-        pages, handle = ENGINES[self.engine](data, path)
+        pages, handle = ENGINES[options.pdf_engine](data, path)
         handles = [handle]  # kept open for box look-ups; closed here if the PDF is refused
         try:
-            return self._load(data, path, pages, handles)
+            return self._load(data, path, pages, handles, options)
         except BaseException:
             close_handles(handles)
             raise
 
-    def _load(self, data: bytes, path: str, pages: list[Page], handles: list[Any]) -> SourceDocument:
+    def _load(self, data: bytes, path: str, pages: list[Page], handles: list[Any],
+              options: AnalyseOptions) -> SourceDocument:
         if not pages:
             raise AnalyserError(path, "PDF has no pages")
         text, layout, skipped = clean(pages)
         warnings = []
         ocr_pages: list[int] = []
-        if skipped["no_text_layer"] and self.ocr and ocr_available():
+        if skipped["no_text_layer"] and options.ocr and ocr_available():
             ocr_pages = skipped["no_text_layer"]
             ocr_data = run_ocr(data, path, ocr_pages)
             wanted = set(ocr_pages)
-            ocr_read, ocr_handle = ENGINES[self.engine](ocr_data, path, only=wanted)
+            ocr_read, ocr_handle = ENGINES[options.pdf_engine](ocr_data, path, only=wanted)
             handles.append(ocr_handle)
             pages = [ocr_read[p.number - 1] if p.number in wanted else p for p in pages]
             text, layout, skipped = clean(pages)
@@ -971,7 +970,7 @@ class PdfBackend:
                                 kind="footnote", page=page_no))
         return SourceDocument(
             path=path, sha256=sha256(data), format=self.format, blocks=blocks,
-            metadata={"pdf_engine": self.engine, "skipped_pages": {k: v for k, v in skipped.items() if v and k != "unmapped_glyphs"},
+            metadata={"pdf_engine": options.pdf_engine, "skipped_pages": {k: v for k, v in skipped.items() if v and k != "unmapped_glyphs"},
                       "ocr_pages": ocr_pages, "low_quality_pages": skipped["low_quality_text"], "warnings": warnings},
             pages=len(pages), layout=layout,
         )

@@ -9,6 +9,7 @@ from charset_normalizer import from_bytes
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
 from analyser.model import Block, SourceDocument
+from analyser.options import AnalyseOptions
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -65,7 +66,7 @@ class TextBackend:
     def sniff(self, head: bytes, suffix: str) -> bool:
         return True  # the fall-back: anything that decodes as text
 
-    def load(self, data: bytes, path: str) -> SourceDocument:
+    def load(self, data: bytes, path: str, options: AnalyseOptions = AnalyseOptions()) -> SourceDocument:
         text, encoding = decode(data, path)
         check_is_text(text, path)
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -18,6 +18,7 @@ from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
 from analyser.ingest.text import _BOMS, decode
 from analyser.model import Block, SourceDocument
+from analyser.options import AnalyseOptions
 
 _META_FIELDS = (
     "name", "type", "wto_rta_id", "treaty_identifier", "status", "notification", "date_signed",
@@ -119,7 +120,7 @@ class TotaBackend:
     def sniff(self, head: bytes, suffix: str) -> bool:
         return bool(_XML_START.match(ascii_head(head[:4096])))
 
-    def load(self, data: bytes, path: str) -> SourceDocument:
+    def load(self, data: bytes, path: str, options: AnalyseOptions = AnalyseOptions()) -> SourceDocument:
         try:
             # The declaration has served (decode_xml read its encoding): dropped, so an odd one
             # (an empty or unknown encoding name) cannot fail the parse.
