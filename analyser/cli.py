@@ -93,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="spacy (default, light) or transformers (fine-tunes the local checkpoint given by --base)")
     tr.add_argument("--base", type=Path, default=None, help="local Hugging Face checkpoint folder (transformers backend)")
     tr.add_argument("--epochs", type=int, default=None)
+    tr.add_argument("--annotations", type=Path, default=None,
+                    help="folder of annotation JSON files (default corpora/annotations of the source tree)")
 
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
     e.add_argument("--split", default="test", help="a split of corpora/annotations/splits.json (seed, dev, dev2, dev3, dev4, train, test2, texts; held back: test), all, tuning (all but test) or held-back")
@@ -149,10 +151,10 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from analyser.evaluate import main as evaluate_main
+    from analyser.training.evaluate import main as evaluate_main
 
     if args.parallel:
-        from analyser.evaluate import format_consistency, parallel_consistency
+        from analyser.training.evaluate import format_consistency, parallel_consistency
 
         print(format_consistency(parallel_consistency(layers=args.layers), args.layers))
         return 0
@@ -200,14 +202,17 @@ def main(argv: list[str] | None = None) -> int:
                   args.output)
             return 0
         if args.command == "train":
-            from analyser.train import MODEL_DIR, train, train_hf
+            from analyser.training.corpus import ANNOTATIONS
+            from analyser.training.train import MODEL_DIR, train, train_hf
 
+            annotations = args.annotations or ANNOTATIONS
             if args.backend == "transformers":
                 if not args.base:
                     raise AnalyserError("--base", "the transformers backend needs --base DIR (a local checkpoint)")
-                meta = train_hf(args.base, args.out or MODEL_DIR.parent / "transformers", epochs=args.epochs or 3)
+                meta = train_hf(args.base, args.out or MODEL_DIR.parent / "transformers", annotations=annotations,
+                                epochs=args.epochs or 3)
             else:
-                meta = train(args.out or MODEL_DIR, epochs=args.epochs or 12)
+                meta = train(args.out or MODEL_DIR, annotations=annotations, epochs=args.epochs or 12)
             print(json.dumps(meta, indent=1))
             return 0
         if args.command == "stats":

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analyser.evaluate import held_out_treaties
+from analyser.training.corpus import held_out_treaties
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpora"

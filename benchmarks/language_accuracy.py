@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def samples(n: int, seed: int = 7) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    from analyser.evaluate import annotation_files, tota_path
+    from analyser.training.corpus import annotation_files, tota_path
 
     rng = random.Random(seed)
     paragraphs: dict[str, list[str]] = {lang: [] for lang in SUPPORTED}

@@ -73,7 +73,7 @@ def row(name: str, runs: list[tuple[float, float]], note: str = "") -> None:
 
 
 def tota_files() -> list[str]:
-    """The non-held-out ToTA agreements (HOLDOUT.txt read here, as analyser.evaluate reads it,
+    """The non-held-out ToTA agreements (HOLDOUT.txt read here, as analyser.training.corpus reads it,
     so that an older tree can be measured against the same files)."""
     lines = (SHARED / "HOLDOUT.txt").read_text(encoding="utf-8").splitlines()
     held = {line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")}

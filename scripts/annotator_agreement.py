@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from analyser.evaluate import load_gold
+from analyser.training.corpus import load_gold
 from analyser.model import CHECK_IDS, LABELS
 
 

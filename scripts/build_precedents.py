@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyser import checks as checks_stage  # noqa: E402
 from analyser.classify import classify  # noqa: E402
-from analyser.evaluate import ANNOTATIONS, annotation_files, held_out_treaties, tota_path  # noqa: E402
+from analyser.training.corpus import ANNOTATIONS, annotation_files, held_out_treaties, tota_path  # noqa: E402
 from analyser.model import Document, Provision  # noqa: E402
 from analyser.precedents import CHECK_LABELS, settings  # noqa: E402
 

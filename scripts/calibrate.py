@@ -29,9 +29,10 @@ from analyser import ingest, language, structure  # noqa: E402
 from analyser.classify import _classifiable, resolve_cross_references  # noqa: E402
 from analyser.classify.calibration import CALIBRATION_FILE, rule_name  # noqa: E402
 from analyser.classify.rules import default_classifier, load_spec, merge  # noqa: E402
-from analyser.evaluate import (ANNOTATIONS, HELD_BACK, annotation_files, article_of, document_path,  # noqa: E402
+from analyser.training.corpus import (ANNOTATIONS, HELD_BACK, annotation_files, article_of, document_path,  # noqa: E402
                                held_out_treaties, load_gold, split_names)
 from analyser.model import LABELS  # noqa: E402
+from analyser.training import metrics  # noqa: E402
 
 # The context features that key each label's cells: the judgment labels read the provision's
 # structure; the others have too few wrong hits to split (their cells are their rules).
@@ -145,9 +146,9 @@ def out_of_fold(hits: list[Hit], splits: list[str]) -> dict[tuple[str, str, str]
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    """The one scorer (analyser/training/metrics.py); for the threshold search an undefined score is 0."""
+    m = metrics.prf(tp, fp, fn)
+    return m.precision or 0.0, m.recall or 0.0, m.f1 or 0.0
 
 
 def choose_thresholds(best: dict, gold: dict[str, set]) -> tuple[dict[str, float], list[str]]:

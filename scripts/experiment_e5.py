@@ -18,9 +18,9 @@ import time
 
 import numpy as np
 
-from analyser.evaluate import ANNOTATIONS, annotation_files, load_gold
+from analyser.training.corpus import ANNOTATIONS, annotation_files, load_gold
 from analyser.model import LABELS
-from analyser.train import provision_examples
+from analyser.training.train import provision_examples
 
 GRID = [x / 20 for x in range(2, 20)]
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 from analyser.classify.rules import default_classifier
 from analyser.lang import SUPPORTED as LANGUAGES
 from analyser.model import LABELS
-from analyser.train import (
+from analyser.training.train import (
     by_language,
     choose_thresholds,
     cross_validate,

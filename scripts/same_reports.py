@@ -6,7 +6,7 @@ folder, then compare two such folders, ignoring timings.
 
 Without inputs, `write` takes the whole non-held-out ToTA corpus and every non-held-out PDF of
 the shared corpus and of `corpora/pdf` (held-out files are skipped via
-`analyser.evaluate.held_out_files`). A file that fails is recorded with its one-line reason, so
+`analyser.training.corpus.held_out_files`). A file that fails is recorded with its one-line reason, so
 a change in failures shows up too. `compare` prints the counts of identical and different
 reports (and of reports present on one side only) and exits 1 when any differ.
 """
@@ -25,7 +25,7 @@ TIMING_KEYS = {"seconds", "elapsed", "timing", "timings", "duration"}
 
 
 def default_inputs() -> list[Path]:
-    # HOLDOUT.txt read here as analyser.evaluate.held_out_files reads it, so that an older tree
+    # HOLDOUT.txt read here as analyser.training.corpus.held_out_files reads it, so that an older tree
     # (PYTHONPATH elsewhere) writes reports for the same files
     lines = (SHARED / "HOLDOUT.txt").read_text(encoding="utf-8").splitlines()
     held = {line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")}

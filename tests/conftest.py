@@ -21,6 +21,6 @@ def tota(treaty: str) -> Path:
 
 
 def holdout() -> set[str]:
-    from analyser.evaluate import held_out_treaties
+    from analyser.training.corpus import held_out_treaties
 
     return held_out_treaties()

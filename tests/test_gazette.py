@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader
 
 from analyser import analyse, ingest
-from analyser.evaluate import held_out_files
+from analyser.training.corpus import held_out_files
 from analyser.ingest.pdf import HyphenResolver
 from analyser.model import Block, SourceDocument
 from analyser.report import render

@@ -9,7 +9,7 @@ import pytest
 from analyser import AnalyserError
 from analyser.classify.model import MODEL_DIR, ModelClassifier, passes_net
 from analyser.model import Provision
-from analyser.train import train
+from analyser.training.train import train
 from conftest import SHARED_TOTA
 
 pytestmark = pytest.mark.skipif(not SHARED_TOTA.is_dir(), reason="training reads the labelled ToTA agreements")

@@ -7,7 +7,8 @@ from collections import defaultdict
 
 import pytest
 
-from analyser.evaluate import PARALLEL, parallel_consistency
+from analyser.training.corpus import PARALLEL
+from analyser.training.evaluate import parallel_consistency
 from conftest import SHARED_TOTA
 
 pytestmark = pytest.mark.skipif(not SHARED_TOTA.is_dir(), reason="headings come from the ToTA agreements")

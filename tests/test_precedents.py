@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from analyser import analyse
-from analyser.evaluate import ANNOTATIONS, held_out_treaties
+from analyser.training.corpus import ANNOTATIONS, held_out_treaties
 from analyser.precedents import _boilerplate, library, propose, settings, to_markdown
 from conftest import tota
 

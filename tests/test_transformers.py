@@ -10,8 +10,8 @@ tokenizers = pytest.importorskip("tokenizers")
 
 from analyser.classify.model import load_model  # noqa: E402
 from analyser.model import LABELS, Provision  # noqa: E402
-from analyser.train import provision_examples, train_hf  # noqa: E402
-from analyser.evaluate import ANNOTATIONS, annotation_files  # noqa: E402
+from analyser.training.train import provision_examples, train_hf  # noqa: E402
+from analyser.training.corpus import ANNOTATIONS, annotation_files  # noqa: E402
 from conftest import SHARED_TOTA  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not SHARED_TOTA.is_dir(), reason="training reads the labelled ToTA agreements")

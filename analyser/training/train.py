@@ -7,7 +7,7 @@ is a negative. Only provisions that pass the broad keyword net are used and clas
 annotators read exactly those, so the rest has no reliable negatives.
 
 Splits are by agreement (corpora/annotations/splits.json), and a split holds whole template
-groups. The model trains on every split except the held-back ones (evaluate.HELD_BACK), which it
+groups. The model trains on every split except the held-back ones (corpus.HELD_BACK), which it
 refuses. Per-label thresholds and the calibration table come from leave-one-split-out
 cross-validation: each split is scored by a model trained on the others, so every threshold is
 chosen on predictions for agreements (and templates) the model did not see. The rules were tuned
@@ -29,7 +29,10 @@ from typing import Any
 from analyser.classify.model import MODEL_DIR, passes_net
 from analyser.classify.textnorm import fold
 from analyser.errors import AnalyserError
-from analyser.evaluate import (
+from analyser.lang import SUPPORTED
+from analyser.model import LABELS
+from analyser.pipeline import analyse
+from analyser.training.corpus import (
     ANNOTATIONS,
     HELD_BACK,
     annotation_files,
@@ -38,9 +41,7 @@ from analyser.evaluate import (
     load_gold,
     split_names,
 )
-from analyser.language import SUPPORTED
-from analyser.model import LABELS
-from analyser.pipeline import analyse
+from analyser.training.metrics import confusion, f1_score, prf
 
 SEED = 0
 EPOCHS = 12
@@ -159,16 +160,6 @@ def cross_validate(articles: list[Article], epochs: int = EPOCHS, features: Feat
     return scores
 
 
-def confusion(pairs) -> tuple[int, int, int]:
-    pairs = list(pairs)
-    return (sum(1 for p, g in pairs if p and g), sum(1 for p, g in pairs if p and not g),
-            sum(1 for p, g in pairs if g and not p))
-
-
-def f1_score(tp: int, fp: int, fn: int) -> float:
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-
 def _best_threshold(rows: list[tuple[bool, float, bool]], predict: Callable[[bool, float, float], bool],
                     start: tuple[float, tuple[int, int, int]]) -> tuple[float, tuple[int, int, int]]:
     """The first threshold of GRID whose F1 beats `start` (threshold, counts) and every earlier one."""
@@ -197,10 +188,9 @@ def choose_thresholds(articles: list[Article], scores: list[dict[str, float]]) -
     return thresholds, solo, report
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"p": round(p, 3), "r": round(r, 3), "f1": round(f1_score(tp, fp, fn), 3), "tp": tp, "fp": fp, "fn": fn}
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int | None]:
+    """Scores and counts as meta.json records them (None where undefined: training/metrics.py)."""
+    return prf(tp, fp, fn).rounded()
 
 
 def by_language(articles: list[Article], scores: list[dict[str, float]], thresholds: dict[str, float],
