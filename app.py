@@ -348,7 +348,7 @@ def screen_page() -> None:
                 + (" · " + t("document_pages", pages=doc.pages) if doc.pages else "")
                 + f" · **{escape(summary(report, tr()))}**")
     for w in doc.warnings:
-        st.warning(w)
+        st.warning(w.text)
     scorecard(report, pdf=doc.format == "pdf")
     document_view(report, data if doc.format == "pdf" else None)
     downloads(report, data)

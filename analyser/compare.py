@@ -22,7 +22,7 @@ from typing import Any
 
 from analyser.i18n import Texts
 from analyser.model import CHECK_IDS, Finding, Provision, Report
-from analyser.structure import article_number
+from analyser.text import article_number
 
 MATCH_MIN = 0.6  # below this similarity two provisions are different provisions
 SAME_TEXT = 0.985  # at or above this the wording is unchanged

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from analyser.errors import AnalyserError
 from analyser.lang import SUPPORTED
-from analyser.model import Document
+from analyser.model import AnalysisWarning, Document
 
 # Provisions shorter than this inherit the document language: short strings are where
 # detectors are unreliable, and headings like "2." carry no language at all.
@@ -180,5 +180,5 @@ def assign(doc: Document, override: str | None = None, engine_name: str = "py3la
             p.language = eng.detect_supported(p.text, default=lang)
     if others:
         listed = ", ".join(f"{n} in {k!r}" for k, n in others.most_common())
-        doc.warnings.append(f"provisions in unsupported languages were not analysed: {listed}")
+        doc.warnings.append(AnalysisWarning("language", f"provisions in unsupported languages were not analysed: {listed}"))
     return doc

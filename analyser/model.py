@@ -6,8 +6,10 @@ one `to_dict` away. Offsets are character offsets into `Provision.text` (evidenc
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from types import TracebackType
+from typing import Any, Protocol
 
 LABELS: tuple[str, ...] = (
     "convention_reference",
@@ -39,6 +41,41 @@ class Block:
     page: int | None = None
 
 
+@dataclass(frozen=True)
+class AnalysisWarning:
+    """Something the reader of a report must know (pages skipped, changes tracked, provisions in
+    another language): the stage that found it, the pages it concerns, and one line of text."""
+
+    stage: str  # "ingest", "language", ...
+    text: str
+    pages: tuple[int, ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Layout(Protocol):
+    """Where the characters of a paged input's text are (ingest/pdf.py's PdfLayout). It holds the
+    engine's open document for box look-ups until closed; the pipeline owns it and closes it in
+    one place, as a context manager, once every box is known."""
+
+    page_of: array  # per character of the document text: 1-based page, 0 for inserted characters
+    main_end: int
+    page_labels: list[str | None]
+    page_labels_from: str | None
+
+    def pages_for(self, start: int, end: int) -> list[int]: ...
+
+    def boxes_for(self, start: int, end: int) -> list[list[float]]: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Layout: ...
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 trace: TracebackType | None) -> None: ...
+
+
 @dataclass
 class SourceDocument:
     """What an ingest backend returns: the text blocks and the metadata of one file."""
@@ -49,7 +86,8 @@ class SourceDocument:
     blocks: list[Block]
     metadata: dict[str, Any] = field(default_factory=dict)
     pages: int | None = None
-    layout: Any = None  # maps text offsets to pages and boxes (paged inputs only)
+    layout: Layout | None = None  # maps text offsets to pages and boxes (paged inputs only)
+    warnings: list[AnalysisWarning] = field(default_factory=list)
 
 
 @dataclass
@@ -119,8 +157,8 @@ class Document:
     pages: int | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     provisions: list[Provision] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    layout: Any = field(default=None, repr=False)
+    warnings: list[AnalysisWarning] = field(default_factory=list)
+    layout: Layout | None = field(default=None, repr=False)
     # Printed page label per PDF page (index = page - 1): the PDF's own /PageLabels, else the
     # numbers printed in its running headers or footers; None where neither gives one.
     page_labels: list[str | None] = field(default_factory=list)
@@ -170,7 +208,7 @@ class Report:
                 "pages": doc.pages,
                 "page_labels": doc.page_labels,
                 "metadata": doc.metadata,
-                "warnings": doc.warnings,
+                "warnings": [w.text for w in doc.warnings],
             },
             "provisions": [
                 {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,7 @@ def _isolation_context():
 def _analyse_to_pipe(send, path: str, options: AnalyseOptions) -> None:
     try:
         report = analyse(path, options)
-        report.document.layout = None  # closed, and not picklable; evidence already has its boxes
+        report.document.layout = None  # closed, and not picklable (page look-ups); evidence has its boxes
         send.send(("report", report))
     except Exception as exc:  # noqa: BLE001  (one line for the caller, never a traceback)
         send.send(("error", (getattr(exc, "path", path), reason_of(exc))))
@@ -152,13 +152,12 @@ def _analyse(path: str | Path, options: AnalyseOptions) -> Report:
     source = ingest.load(path, options)
     # Confidential drafts: INFO names a document by its hash only; the path only at DEBUG; text never.
     log.debug("analysing %s", path)
-    try:
+    # The one place a PDF's open document is released: once every box is known, or on failure. The
+    # closed layout stays on the document (its offsets and page labels).
+    with source.layout or nullcontext():
         doc = structure.build(source)
         for stage in STAGES:
             doc = stage(doc, options)
-    finally:
-        if source.layout is not None:
-            source.layout.close()  # every box is known now, or the analysis failed: free the PDF
     report = Report(document=doc, checks=checks.run(doc), analyser_version=__version__,
                     language=report_language(doc.language))
     log.info("document %s: %s, %d provisions, %d findings in %.2f s", doc.sha256[:12], doc.format,

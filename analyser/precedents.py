@@ -23,7 +23,7 @@ from typing import Any
 
 
 from analyser.checks import CHECK_LABELS as _CHECK_LABELS
-from analyser.classify.textnorm import fold
+from analyser.text import fold
 from analyser.datafile import load_yaml
 from analyser.i18n import Texts, report_language
 from analyser.model import Report

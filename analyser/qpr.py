@@ -26,7 +26,7 @@ from analyser.datafile import load_yaml
 from analyser.errors import AnalyserError
 from analyser.i18n import LANGUAGES, Texts
 from analyser.model import CHECK_IDS
-from analyser.structure import article_key
+from analyser.text import article_key
 
 DATA = Path(__file__).parent / "data"
 CSV_COLUMNS = ["agreement", "parties", "date_signed", "date_into_force", "type", "language", "kind", "label",

@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from analyser import lang
-from analyser.datafile import load_yaml
 from analyser.model import Block, Document, Provision, SourceDocument
+from analyser.text import Grammar, article_key, article_number, grammar  # noqa: F401  (the grammar lives there)
 
 DATA = Path(__file__).parent / "data"
 
@@ -29,67 +29,6 @@ _SPACES.update(dict.fromkeys(map(ord, "\u2028\u2029\u0085"), "\n"))
 def normalise(text: str) -> str:
     """Odd spaces to plain ones, same length (offsets stay valid)."""
     return text.translate(_SPACES)
-
-
-@dataclass
-class Grammar:
-    heading: re.Pattern[str]
-    levels: dict[str, int]
-    kinds: dict[str, str]  # lower-cased keyword -> kind
-    max_heading_chars: int
-    max_title_chars: int
-    recital_split: re.Pattern[str]
-    continuation: re.Pattern[str]
-    reference_list: re.Pattern[str]
-    article_segment: re.Pattern[str]  # a heading-path segment that is an article, and its number
-    preamble: re.Pattern[str]  # a preamble heading on a line of its own
-    titled: re.Pattern[str]  # an unnumbered, titled protocol or annex ("PROTOCOL ON TRADE IN GOODS")
-    max_title_lines: int = 3
-    title_tail_words: int = 3
-
-
-@lru_cache(maxsize=1)
-def grammar() -> Grammar:
-    """The heading grammar: data/headings.yaml with every language's words (analyser/lang)."""
-    spec = load_yaml(DATA / "headings.yaml")
-    by_kind = lang.merged_by_kind("headings", "kinds")
-    keywords: list[str] = []
-    kinds: dict[str, str] = {}
-    levels: dict[str, int] = {}
-    article_keywords: list[str] = []
-    for entry in spec["kinds"]:
-        levels[entry["kind"]] = entry["level"]
-        for kw in by_kind.get(entry["kind"], []):
-            keywords.append(kw)
-            kinds[kw.replace("\\", "")] = entry["kind"]
-            if entry["kind"] == "article":
-                article_keywords.append(kw)
-    keywords.sort(key=len, reverse=True)
-    number = "|".join([spec["number"], *lang.merged("headings", "numbers")])
-    # The keyword is a whole word: "PROTOCOLE SUR" is not "PROTOCOL" numbered "E".
-    pattern = (
-        r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(keywords) + r")(?![^\W\d_])[ ]*(?P<num>(?:" + number + r"))\b[ ]*"
-        r"(?P<rest>(?:[.:\-–—)][^\n]*|[A-ZÀ-ÝÑ(“\"'][^\n]*)?)$"
-    )
-    return Grammar(
-        heading=re.compile(pattern, re.IGNORECASE | re.MULTILINE),
-        levels=levels,
-        kinds=kinds,
-        max_heading_chars=spec["max_heading_chars"],
-        max_title_chars=spec["max_title_chars"],
-        recital_split=re.compile(spec["recital_split"]),
-        continuation=re.compile(r"(?:,|\b(?:" + "|".join(map(re.escape, lang.merged("headings", "continuation_words")))
-                                + r"))[ ]*$", re.I),
-        reference_list=re.compile(r"\b(" + "|".join(lang.merged("headings", "reference_words")) + r")\s+[0-9IVX]", re.I),
-        article_segment=re.compile(r"^(?:" + "|".join(article_keywords) + r")\s+(?P<num>[\w.\-]+)", re.I),
-        preamble=re.compile(r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(lang.merged("headings", "preamble"))
-                            + r")[ ]*[.:]?[ ]*$", re.IGNORECASE | re.MULTILINE),
-        titled=re.compile(r"^[ ]*(?:#{1,6}[ ]*)?(?P<kw>" + "|".join(
-            kw for kw in keywords if kinds.get(kw.replace("\\", "")) in {"annex", "protocol"}) + r")[ ]+(?P<rest>(?:"
-            + "|".join(lang.merged("headings", "title_connectors")) + r")\b[^\n]*)$", re.IGNORECASE | re.MULTILINE),
-        max_title_lines=spec["max_title_lines"],
-        title_tail_words=spec["title_tail_words"],
-    )
 
 
 _PARAGRAPH = re.compile(r"^[ ]*(\d{1,3})(?:\)\.|[.)])[ ]+(?=\S)", re.MULTILINE)
@@ -370,7 +309,6 @@ def build(source: SourceDocument) -> Document:
         parts.append(text)
         offset += len(text) + 2
     meta = dict(source.metadata)
-    warnings = meta.pop("warnings", [])
     if source.layout is not None:
         ocr_pages = set(meta.get("ocr_pages", []))
         low_quality = set(meta.get("low_quality_pages", []))
@@ -392,35 +330,10 @@ def build(source: SourceDocument) -> Document:
         pages=source.pages,
         metadata=meta,
         provisions=b.provisions,
-        warnings=list(warnings),
+        warnings=list(source.warnings),
         layout=source.layout,
         page_labels=list(getattr(source.layout, "page_labels", []) or []) if source.layout is not None else [],
     )
-
-
-def _article_segment(heading: str) -> tuple[list[str], int, re.Match[str] | None]:
-    """The heading path's parts, and the index and match of its first article segment."""
-    parts = heading.split(" > ")
-    segment = grammar().article_segment
-    for i, part in enumerate(parts):
-        m = segment.match(part)
-        if m:
-            return parts, i, m
-    return parts, -1, None
-
-
-def article_key(heading: str) -> str:
-    """The article a provision belongs to, as its heading path cut after the article segment
-    ("Chapter 12 > Article 12.5 Paperless Trading > 3" -> "Chapter 12 > Article 12.5 Paperless
-    Trading"). Labels of documents without ToTA ids are kept per article under this key."""
-    parts, i, m = _article_segment(heading)
-    return " > ".join(parts[: i + 1]) if m else heading
-
-
-def article_number(heading: str) -> str:
-    """The number of the article in a heading path ("Chapter 8 > Article 8.2 > 3" -> "8.2"), or ""."""
-    _, _, m = _article_segment(heading)
-    return m.group("num") if m else ""
 
 
 PREAMBLE = "Preamble"

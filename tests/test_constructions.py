@@ -9,7 +9,7 @@ import spacy
 from analyser.classify import classify
 from analyser.classify.constructions import mask_cross_reference_titles, units
 from analyser.classify.rules import default_classifier, load_structure
-from analyser.classify.textnorm import fold
+from analyser.text import fold
 from analyser.model import Document, Provision
 from tests.conftest import CORPORA
 

@@ -55,8 +55,8 @@ def test_docx_draft_with_headings_numbering_and_tracked_changes(tmp_path):
     doc = report.document
     assert doc.format == "docx" and doc.language == "en"
     assert "under the WTO Agreement" not in doc.text  # the deletion is not merged
-    assert any("tracked changes present (1 insertions, 1 deletions)" in w for w in doc.warnings)
-    assert any("1 comments present" in w for w in doc.warnings)
+    assert any("tracked changes present (1 insertions, 1 deletions)" in w.text for w in doc.warnings)
+    assert any("1 comments present" in w.text and w.stage == "ingest" for w in doc.warnings)
     assert report.checks["G3"].status == "met"  # Art. 2205 cultural industries, from the real text
     assert report.checks["G1"].status == "met"  # from the tracked insertion
     assert "1. audiovisual co-production" in doc.text and "2. exchanges of artists" in doc.text

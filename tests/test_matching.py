@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analyser import ingest
 from analyser.classify.rules import default_classifier
-from analyser.classify.textnorm import Collapsed, fold
+from analyser.text import Collapsed, fold
 from conftest import TOTA
 
 

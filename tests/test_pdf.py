@@ -93,7 +93,7 @@ def test_scanned_pdf_is_ocred_locally_and_marked():
     doc = report.document
     assert doc.metadata["ocr_pages"] == [1, 2, 3, 4, 5, 6]
     assert "SCHEDULES OF TARIFF COMMITMENTS" in doc.text
-    assert all(p.ocr for p in doc.provisions) and any("OCRed locally" in w for w in doc.warnings)
+    assert all(p.ocr for p in doc.provisions) and any("OCRed locally" in w.text for w in doc.warnings)
 
 
 def test_garbled_text_layer_is_flagged_not_silently_analysed():
@@ -101,7 +101,7 @@ def test_garbled_text_layer_is_flagged_not_silently_analysed():
     doc = report.document
     assert doc.language == "fr" and doc.pages == 2
     assert doc.metadata["low_quality_pages"] == [1, 2]
-    assert any("low-quality text layer (bad OCR) on pages 1-2" in w for w in doc.warnings)
+    assert any("low-quality text layer (bad OCR) on pages 1-2" in w.text and w.pages == (1, 2) for w in doc.warnings)
     assert all(p.low_quality_text for p in doc.provisions)
 
 

@@ -16,7 +16,7 @@ from analyser.classify.pieces import in_pieces
 from analyser.classify.rules import default_classifier, load_spec, merge
 from analyser.language import SUPPORTED
 from analyser.model import Document, Evidence, Finding, Provision
-from analyser.structure import article_number
+from analyser.text import article_number
 
 
 class Classifier(Protocol):

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from analyser.classify.textnorm import fold
+from analyser.text import fold
 from analyser.datafile import load_yaml
 from analyser.errors import AnalyserError
 from analyser.model import Evidence, Finding, Provision

@@ -26,7 +26,7 @@ from spacy.util import compile_prefix_regex
 
 from analyser.classify.calibration import default_calibration
 from analyser.classify.constructions import Units, mask_cross_reference_titles, structure_data, units
-from analyser.classify.textnorm import Collapsed, fold
+from analyser.text import Collapsed, fold
 from analyser.datafile import load_yaml
 from analyser.lang import SUPPORTED, language_data
 from analyser.model import Evidence, Finding, Provision

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
-from analyser.model import Block, SourceDocument
+from analyser.model import AnalysisWarning, Block, SourceDocument
 from analyser.options import AnalyseOptions
 
 if TYPE_CHECKING:
@@ -264,12 +264,13 @@ class DocxBackend:
         text = "\n".join(lines)
         if not text.strip():
             raise AnalyserError(path, "the Word document holds no text")
-        warnings = []
+        warnings: list[AnalysisWarning] = []
         if insertions or deletions:
-            warnings.append(f"tracked changes present ({insertions} insertions, {deletions} deletions): analysed as "
-                            "the draft currently reads, insertions included and deletions left out")
+            warnings.append(AnalysisWarning("ingest", f"tracked changes present ({insertions} insertions, {deletions} "
+                                                      "deletions): analysed as the draft currently reads, insertions "
+                                                      "included and deletions left out"))
         if comments:
-            warnings.append(f"{comments} comments present; comments are not analysed")
+            warnings.append(AnalysisWarning("ingest", f"{comments} comments present; comments are not analysed"))
         return SourceDocument(path=path, sha256=sha256(data), format=self.format, blocks=[Block(text=text)],
                               metadata={"tracked_insertions": insertions, "tracked_deletions": deletions,
-                                        "comments": comments, "warnings": warnings})
+                                        "comments": comments}, warnings=warnings)

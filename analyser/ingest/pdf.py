@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterator
 
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
-from analyser.model import Block, SourceDocument
+from analyser.model import AnalysisWarning, Block, SourceDocument
 from analyser.options import AnalyseOptions
 
 MAX_PAGES = 5000  # a longer PDF is refused with a clear reason (time and memory stay bounded)
@@ -120,13 +120,26 @@ class Page:
 
 
 @dataclass
+class OpenPdf:
+    """pdfium's open document and the pages and text pages opened from it (closed in reverse)."""
+
+    pdf: Any
+    opened: list[Any] = field(default_factory=list)
+
+    def close(self) -> None:
+        for obj in reversed(self.opened):
+            obj.close()
+        self.pdf.close()
+
+
+@dataclass
 class PdfLayout:
     """Maps offsets in the extracted document text back to pages and boxes."""
 
     page_of: array  # per character of the document text: 1-based page, 0 for inserted characters
     index_of: array  # per character: index into that page's characters, -1 for inserted ones
     pages: list[Page] = field(repr=False)
-    handle: Any = field(default=None, repr=False)  # the engine's open document, for box look-ups
+    handle: list[OpenPdf | None] = field(default_factory=list, repr=False)  # the engines' open documents, for box look-ups
     main_end: int = 0  # the body text ends here; footnotes follow
     footnotes: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, page)
     page_labels: list[str | None] = field(default_factory=list)  # printed page label per PDF page
@@ -134,8 +147,14 @@ class PdfLayout:
 
     def close(self) -> None:
         """Release the engine's pages and documents once no more boxes are needed."""
-        close_handles(self.handle or [])
+        close_handles(self.handle)
         self.handle = []
+
+    def __enter__(self) -> PdfLayout:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def pages_for(self, start: int, end: int) -> list[int]:
         return sorted({p for p in self.page_of[start:end] if p})
@@ -348,7 +367,7 @@ def _in_column_order(text: str, char_box: Callable, font_size: Callable, gutter:
     return text, _remapped(char_box, index), _remapped(font_size, index, 0.0)
 
 
-def pdfium_pages(data: bytes, path: str, only: set[int] | None = None) -> tuple[list[Page], Any]:
+def pdfium_pages(data: bytes, path: str, only: set[int] | None = None) -> tuple[list[Page], OpenPdf]:
     """Every page, or only the page numbers in `only` (the others are empty placeholders)."""
     pdf = _open_pdfium(data, path)
     n_pages = len(pdf)
@@ -357,9 +376,9 @@ def pdfium_pages(data: bytes, path: str, only: set[int] | None = None) -> tuple[
         raise AnalyserError(path, f"too many pages ({n_pages} > {MAX_PAGES}); split the file")
     opened: list[Any] = []
     try:
-        return _pdfium_read(pdf, opened, only, path), (pdf, opened)  # open until the layout is closed: boxes are read from them
+        return _pdfium_read(pdf, opened, only, path), OpenPdf(pdf, opened)  # open until the layout is closed: boxes are read from them
     except BaseException:  # a time limit or a library error mid-way: free what is open
-        close_handles([(pdf, opened)])
+        close_handles([OpenPdf(pdf, opened)])
         raise
 
 
@@ -440,13 +459,13 @@ def _content_bytes(page_obj: Any) -> int:
     return sum(len(resolve1(stream).get_data()) for stream in page_obj.contents)
 
 
-def pdfplumber_pages(data: bytes, path: str, only: set[int] | None = None) -> tuple[list[Page], Any]:
+def pdfplumber_pages(data: bytes, path: str, only: set[int] | None = None) -> tuple[list[Page], None]:
     """Every page, or only the page numbers in `only` (the others are empty placeholders)."""
     with _quiet_pdfminer():
         return _pdfplumber_pages(data, path, only)
 
 
-def _pdfplumber_pages(data: bytes, path: str, only: set[int] | None) -> tuple[list[Page], Any]:
+def _pdfplumber_pages(data: bytes, path: str, only: set[int] | None) -> tuple[list[Page], None]:
     import io
     import itertools
 
@@ -578,7 +597,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
 def _key(line: str) -> str:
     """Lines that differ only in their numbers share a key ("Page 3 of 9"), except headings:
     "Article 21" and "Article 24" at the top of two pages are not a running header."""
-    from analyser.structure import grammar
+    from analyser.text import grammar
 
     text = " ".join(line.lower().split())
     return text if grammar().heading.match(line.strip()) else re.sub(r"\d+", "#", text)
@@ -854,7 +873,7 @@ def page_labels(pages: list[Page], printed: dict[int, str]) -> tuple[list[str | 
 
 
 def _looks_like_toc_continuation(page: Page, spans: list[tuple[int, int]]) -> bool:
-    from analyser.structure import grammar
+    from analyser.text import grammar
 
     heading = grammar().heading
     lines = [page.text[s:e] for s, e in spans]
@@ -897,13 +916,11 @@ def run_ocr(data: bytes, path: str, pages: list[int]) -> bytes:
             return fh.read()
 
 
-def close_handles(handles: list[Any]) -> None:
+def close_handles(handles: list[OpenPdf | None]) -> None:
+    """Close what the engines left open (pdfplumber leaves nothing: None)."""
     for handle in handles:
-        if isinstance(handle, tuple):
-            pdf, opened = handle
-            for obj in reversed(opened):
-                obj.close()
-            pdf.close()
+        if handle is not None:
+            handle.close()
 
 
 class PdfBackend:
@@ -925,12 +942,16 @@ class PdfBackend:
             close_handles(handles)
             raise
 
-    def _load(self, data: bytes, path: str, pages: list[Page], handles: list[Any],
+    def _load(self, data: bytes, path: str, pages: list[Page], handles: list[OpenPdf | None],
               options: AnalyseOptions) -> SourceDocument:
         if not pages:
             raise AnalyserError(path, "PDF has no pages")
         text, layout, skipped = clean(pages)
-        warnings = []
+        warnings: list[AnalysisWarning] = []
+
+        def warn(pages: list[int], line: str) -> None:
+            warnings.append(AnalysisWarning("ingest", line, tuple(pages)))
+
         ocr_pages: list[int] = []
         if skipped["no_text_layer"] and options.ocr and ocr_available():
             ocr_pages = skipped["no_text_layer"]
@@ -940,8 +961,8 @@ class PdfBackend:
             handles.append(ocr_handle)
             pages = [ocr_read[p.number - 1] if p.number in wanted else p for p in pages]
             text, layout, skipped = clean(pages)
-            warnings.append(f"pages {_ranges(ocr_pages)} had no text layer and were OCRed locally ({page_words().ocr_languages}); "
-                            "their text may contain recognition errors")
+            warn(ocr_pages, f"pages {_ranges(ocr_pages)} had no text layer and were OCRed locally "
+                            f"({page_words().ocr_languages}); their text may contain recognition errors")
         layout.handle = handles
         if skipped["no_text_layer"]:
             listed = _ranges(skipped["no_text_layer"])
@@ -949,19 +970,19 @@ class PdfBackend:
                     f"install the OCR extra (Debian: apt-get install ocrmypdf {page_words().ocr_packages}) to read them")
             if not text.strip():
                 raise AnalyserError(path, f"no text layer on any page (scanned pages {listed}); {hint}")
-            warnings.append(f"pages without a text layer were not analysed (scans: {listed}); {hint}")
+            warn(skipped["no_text_layer"], f"pages without a text layer were not analysed (scans: {listed}); {hint}")
         if not text.strip():
             raise AnalyserError(path, "the PDF holds no text")
         if skipped.get("unmapped_glyphs"):
-            warnings.append(f"characters without a Unicode mapping were dropped on pages {_ranges(skipped['unmapped_glyphs'])}: "
-                            "words there may be incomplete")
+            warn(skipped["unmapped_glyphs"], "characters without a Unicode mapping were dropped on pages "
+                 f"{_ranges(skipped['unmapped_glyphs'])}: words there may be incomplete")
         if skipped["unreadable"]:
-            warnings.append(f"damaged pages could not be read: {_ranges(skipped['unreadable'])}")
+            warn(skipped["unreadable"], f"damaged pages could not be read: {_ranges(skipped['unreadable'])}")
         if skipped["low_quality_text"]:
-            warnings.append(f"low-quality text layer (bad OCR) on pages {_ranges(skipped['low_quality_text'])}: "
-                            "findings there may be missed or garbled; OCR the scan again")
+            warn(skipped["low_quality_text"], f"low-quality text layer (bad OCR) on pages {_ranges(skipped['low_quality_text'])}: "
+                 "findings there may be missed or garbled; OCR the scan again")
         if skipped["table_of_contents"]:
-            warnings.append(f"table of contents skipped: pages {_ranges(skipped['table_of_contents'])}")
+            warn(skipped["table_of_contents"], f"table of contents skipped: pages {_ranges(skipped['table_of_contents'])}")
         blocks = [Block(text=text[:layout.main_end])]
         for n, (start, end, page_no) in enumerate(layout.footnotes, 1):
             marker = re.match(r"\s*\(?([0-9]{1,3}|[*†‡]+)", text[start:end])
@@ -971,6 +992,6 @@ class PdfBackend:
         return SourceDocument(
             path=path, sha256=sha256(data), format=self.format, blocks=blocks,
             metadata={"pdf_engine": options.pdf_engine, "skipped_pages": {k: v for k, v in skipped.items() if v and k != "unmapped_glyphs"},
-                      "ocr_pages": ocr_pages, "low_quality_pages": skipped["low_quality_text"], "warnings": warnings},
-            pages=len(pages), layout=layout,
+                      "ocr_pages": ocr_pages, "low_quality_pages": skipped["low_quality_text"]},
+            pages=len(pages), layout=layout, warnings=warnings,
         )

@@ -24,7 +24,7 @@ def to_docx(report: Report) -> bytes:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = name, value
     for w in doc.warnings:
-        out.add_paragraph(f"{tr('report.warning')}{tr('report.colon')}{w}")
+        out.add_paragraph(f"{tr('report.warning')}{tr('report.colon')}{w.text}")
     out.add_heading(tr("report.gaps"), level=2)
     checks = out.add_table(rows=1, cols=5)
     checks.style = "Table Grid"

@@ -65,7 +65,7 @@ def to_html(report: Report) -> str:
         for p in doc.provisions for c in p.candidates)
     if candidates:
         candidates = f"<h2>{escape(tr('report.worth_a_look'))}</h2><ul class='candidates'>{candidates}</ul>"
-    warnings = "".join(f"<p><b>{escape(tr('report.warning'))}{escape(tr('report.colon'))}</b>{escape(w)}</p>"
+    warnings = "".join(f"<p><b>{escape(tr('report.warning'))}{escape(tr('report.colon'))}</b>{escape(w.text)}</p>"
                        for w in doc.warnings)
     facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts(report, tr))
     return (f"<!doctype html><html lang='{tr.lang}'><head><meta charset='utf-8'><title>{title}</title>"

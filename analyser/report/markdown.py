@@ -24,7 +24,7 @@ def to_markdown(report: Report) -> str:
     colon = tr("report.colon")
     lines += [f"- {name}{colon}{value}" for name, value in facts(report, tr)]
     for w in doc.warnings:
-        lines.append(f"- {tr('report.warning')}{colon}{w}")
+        lines.append(f"- {tr('report.warning')}{colon}{w.text}")
     lines += ["", f"## {tr('report.gaps')}", "",
               f"| {tr('report.check')} | {tr('report.guideline')} | {tr('report.question')} | {tr('report.status')} "
               f"| {tr('report.why')} |", "|---|---|---|---|---|"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from analyser.errors import AnalyserError
 from analyser.model import Provision
-from analyser.structure import article_key
+from analyser.text import article_key
 
 SOURCE_TREE = Path(__file__).resolve().parents[2]  # a checkout; an installed package has no corpora beside it
 # The labelled corpus (corpora/ of the checkout) and the shared one (../shared/corpora), each

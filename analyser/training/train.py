@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from analyser.classify.model import MODEL_DIR, passes_net
-from analyser.classify.textnorm import fold
+from analyser.text import fold
 from analyser.errors import AnalyserError
 from analyser.lang import SUPPORTED
 from analyser.model import LABELS
