@@ -396,12 +396,13 @@ def compare_page() -> None:
         st.info(t("no_changes"))
     colours = {"removed": "#ffcdd2", "weakened": "#ffe0b2", "added": "#c8e6c9", "strengthened": "#dcedc8",
                "reworded": "#e3f2fd", "renumbered": "#f5f5f5"}
-    from analyser.compare import FORMATS, detail_text, diff_html
+    from analyser.compare import detail_text, diff_html
+    from analyser.report import renderer
 
     stem = f"{Path(old.document.source).stem}-vs-{Path(new.document.source).stem}"
     cols = st.columns(3)
     for col, (fmt, mime) in zip(cols, (("html", "text/html"), ("json", "application/json"), ("md", "text/markdown"))):
-        col.download_button(f"{t('download_compare')} ({fmt.upper()})", FORMATS[fmt](result, ui_lang()), f"{stem}.{fmt}", mime,
+        col.download_button(f"{t('download_compare')} ({fmt.upper()})", renderer("compare", fmt)(result, ui_lang()), f"{stem}.{fmt}", mime,
                             key=f"compare-{fmt}")
     for ch in result["changes"]:
         with st.container(border=True):

@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     from analyser.language import ENGINES, SUPPORTED
     from analyser.pipeline import DOCUMENT_TIMEOUT_S
     from analyser.i18n import LANGUAGES
-    from analyser.report import FORMATS
+    from analyser.report import FORMAT_NAMES
 
     def report_language(cmd: argparse.ArgumentParser) -> None:
         cmd.add_argument("--report-language", choices=LANGUAGES, default=None,
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("analyse", aliases=["analyze"], help="analyse one agreement (PDF, ToTA XML or text)")
     a.add_argument("file")
-    a.add_argument("--format", "-f", choices=sorted(FORMATS), default="json")
+    a.add_argument("--format", "-f", choices=sorted(FORMAT_NAMES["report"]), default="json")
     a.add_argument("-o", "--output", help="write here instead of stdout (atomically)")
     a.add_argument("--language", choices=SUPPORTED, help="override language detection")
     a.add_argument("--language-engine", choices=sorted(ENGINES), default="py3langid")
@@ -54,13 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="what changed for culture between two versions of an agreement")
     c.add_argument("old")
     c.add_argument("new")
-    c.add_argument("--format", "-f", choices=["json", "md", "html"], default="json")
+    c.add_argument("--format", "-f", choices=FORMAT_NAMES["compare"], default="json")
     c.add_argument("-o", "--output", help="write here instead of stdout (atomically)")
     report_language(c)
 
     pr = sub.add_parser("precedents", help="precedent clauses for every check the agreement misses")
     pr.add_argument("file")
-    pr.add_argument("--format", "-f", choices=["json", "md"], default="md")
+    pr.add_argument("--format", "-f", choices=FORMAT_NAMES["precedents"], default="md")
     pr.add_argument("-n", type=int, default=3, help="precedents per check")
     report_language(pr)
 
@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("inputs", nargs="+", help="agreement files, folders, or a batch output folder")
     q.add_argument("--party", default=None, help="only agreements this party (ISO3 code, e.g. CAN) signed")
     q.add_argument("--since", type=int, default=None, help="only agreements signed in this year or later")
-    q.add_argument("--format", "-f", choices=["md", "csv", "docx"], default="md")
+    q.add_argument("--format", "-f", choices=FORMAT_NAMES["qpr"], default="md")
     q.add_argument("-o", "--output", help="write here instead of stdout (atomically; needed for docx)")
     q.add_argument("--no-model", action="store_true", help="rules only: leave out the learned layer")
     q.add_argument("--report-language", choices=LANGUAGES, default=None,
@@ -176,21 +176,21 @@ def main(argv: list[str] | None = None) -> int:
             return _batch(args)
         if args.command == "precedents":
             from analyser.pipeline import analyse
-            from analyser.precedents import propose, to_markdown
+            from analyser.precedents import propose
+            from analyser.report import renderer
 
             result = propose(analyse(args.file), per_check=args.n, lang=args.report_language)
-            sys.stdout.write(to_markdown(result) if args.format == "md" else json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+            sys.stdout.write(renderer("precedents", args.format)(result))
             return 0
         if args.command == "compare":
-            from analyser.compare import FORMATS, compare
+            from analyser.compare import compare
             from analyser.pipeline import analyse
-
-            from analyser.report import in_language
+            from analyser.report import in_language, renderer
 
             old, new = analyse(args.old), analyse(args.new)
             lang = args.report_language or new.language
             result = compare(in_language(old, lang), in_language(new, lang))
-            _emit(FORMATS[args.format](result, lang), args.output)
+            _emit(renderer("compare", args.format)(result, lang), args.output)
             return 0
         if args.command == "qpr":
             from analyser.qpr import collect, render_qpr

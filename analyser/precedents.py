@@ -202,6 +202,10 @@ def marked(sentence: str, marks: list[list[int]], open_: str, close: str) -> str
     return mark_spans(sentence, [(start, end, "") for start, end in marks], lambda _, inner: f"{open_}{inner}{close}", str)
 
 
+def to_json(result: dict[str, Any]) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+
+
 def to_markdown(result: dict[str, Any]) -> str:
     """Each precedent: its operative sentence with the evidence in bold, then the whole clause."""
     tr = Texts(result.get("report_language"))
@@ -218,3 +222,6 @@ def to_markdown(result: dict[str, Any]) -> str:
                                                                        for line in p["text"].splitlines()),
                       "", "</details>", ""]
     return "\n".join(lines) + "\n"
+
+
+FORMATS = {"json": to_json, "md": to_markdown}

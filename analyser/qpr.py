@@ -15,12 +15,12 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from analyser import store
 from analyser.datafile import load_yaml
 
 from analyser.errors import AnalyserError
@@ -162,14 +162,9 @@ def _keep(meta: dict[str, Any], parties: list[str], party: str | None, since: in
 def _store_reports(folder: Path, party: str | None, since: int | None) -> list[dict[str, Any]]:
     """The JSON reports of a batch store's finished documents, filtered on the store's metadata
     first, so that only the reports of the agreements wanted are read."""
-    db = sqlite3.connect(folder / "store.sqlite")
-    try:
-        rows = list(db.execute("SELECT report, metadata FROM documents WHERE status = 'done' ORDER BY path"))
-    finally:
-        db.close()
     reports = []
-    for path, metadata in rows:
-        meta = json.loads(metadata or "{}")
+    for row in store.documents(folder, done_only=True):
+        path, meta = row["report"], row["metadata"]
         if not _keep(meta, meta.get("parties") or [], party, since):
             continue
         p = Path(path) if Path(path).is_absolute() else folder / path
@@ -297,7 +292,8 @@ def to_markdown(entries: list[Entry], tr: Texts, party: str | None = None, since
     return "\n".join(lines) + "\n"
 
 
-def to_csv(entries: list[Entry], tr: Texts) -> str:
+def to_csv(entries: list[Entry], tr: Texts, party: str | None = None, since: int | None = None) -> str:
+    """One row per finding (the filters are in the rows themselves)."""
     """One row per provision; kinds, labels, scope and type are identifiers, the texts in the report language."""
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -343,13 +339,11 @@ def to_docx(entries: list[Entry], tr: Texts, party: str | None = None, since: in
     return out.getvalue()
 
 
+FORMATS = {"md": to_markdown, "csv": to_csv, "docx": to_docx}
+
+
 def render_qpr(entries: list[Entry], fmt: str = "md", lang: str | None = None, party: str | None = None,
                since: int | None = None) -> str | bytes:
-    tr = _texts(entries, lang)
-    if fmt == "md":
-        return to_markdown(entries, tr, party, since)
-    if fmt == "csv":
-        return to_csv(entries, tr)
-    if fmt == "docx":
-        return to_docx(entries, tr, party, since)
-    raise ValueError(f"unknown format {fmt!r}; choose md, csv or docx")
+    from analyser.report import renderer
+
+    return renderer("qpr", fmt)(entries, _texts(entries, lang), party, since)

@@ -9,13 +9,12 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import json
 import re
-import sqlite3
 from collections import Counter, defaultdict
 from html import escape
 from pathlib import Path
 
+from analyser import store
 from analyser.i18n import Texts
 from analyser.model import CHECK_IDS
 from analyser.report import write_atomic
@@ -25,21 +24,15 @@ MET = {"met"}
 
 
 def load(out: Path) -> tuple[list[dict], list[tuple]]:
-    db = sqlite3.connect(out / "store.sqlite")
-    try:
-        docs = []
-        for sha, path, title, meta, checks in db.execute(
-                "SELECT sha256, path, title, metadata, checks FROM documents WHERE status = 'done'"):
-            meta, checks = json.loads(meta or "{}"), json.loads(checks or "{}")
-            date = meta.get("date_signed") or ""
-            docs.append({"sha256": sha, "path": path, "title": title or Path(path).name,
-                         "year": int(date[:4]) if re.match(r"\d{4}", date) else None,
-                         "region": meta.get("region") or "unknown", "parties": meta.get("parties") or [],
-                         "checks": checks})
-        findings = list(db.execute("SELECT f.sha256, f.label, f.evidence FROM findings f"))
-    finally:
-        db.close()
-    return docs, findings
+    docs = []
+    for row in store.documents(out, done_only=True, by_path=False):
+        meta, path = row["metadata"], row["path"]
+        date = meta.get("date_signed") or ""
+        docs.append({"sha256": row["sha256"], "path": path, "title": row["title"] or Path(path).name,
+                     "year": int(date[:4]) if re.match(r"\d{4}", date) else None,
+                     "region": meta.get("region") or "unknown", "parties": meta.get("parties") or [],
+                     "checks": row["checks"]})
+    return docs, store.finding_labels(out)
 
 
 def share_by(docs: list[dict], key) -> dict:

@@ -9,13 +9,16 @@ Schema (also in README):
 
 A document's rows land in one transaction, after its JSON report is on disk, so a run killed at
 any moment leaves every document either complete or absent. WAL journaling keeps readers
-(pandas, R, the UI) working while a batch writes.
+(pandas, R, the UI) working while a batch writes. The schema is known here only: the tables,
+the statistics and the QPR read the store through the functions at the end of this module.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +89,51 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+
+# --- reads ------------------------------------------------------------------------------------
+# Each opens the folder's store, reads, and closes it; none writes.
+
+DOCUMENT_COLUMNS = ("sha256", "path", "status", "error", "format", "title", "language", "pages", "provisions",
+                    "findings", "metadata", "checks", "report")
+FINDING_COLUMNS = ("sha256", "path", "title", "provision_id", "source_id", "kind", "heading", "language", "pages",
+                   "label", "score", "layer", "attributes", "evidence")
+
+
+@contextmanager
+def _reading(folder: Path) -> Iterator[sqlite3.Connection]:
+    db = sqlite3.connect(folder / "store.sqlite")
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def documents(folder: Path, done_only: bool = False, by_path: bool = True) -> list[dict[str, Any]]:
+    """Every document of the store (only the analysed ones with `done_only`), in path order
+    unless `by_path` is False (then in the order they were stored), with `metadata` and `checks`
+    parsed from their JSON."""
+    sql = (f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents" + (" WHERE status = 'done'" if done_only else "")
+           + (" ORDER BY path" if by_path else ""))
+    with _reading(folder) as db:
+        rows = [dict(zip(DOCUMENT_COLUMNS, r)) for r in db.execute(sql)]
+    for row in rows:
+        row["metadata"] = json.loads(row["metadata"] or "{}")
+        row["checks"] = json.loads(row["checks"] or "{}")
+    return rows
+
+
+def findings(folder: Path) -> list[dict[str, Any]]:
+    """One row per finding with its document's path and title, in path order, then as stored
+    (`pages` and `attributes` stay JSON text, as the tables write them)."""
+    sql = ("SELECT f.sha256, d.path, d.title, f.provision_id, f.source_id, f.kind, f.heading, f.language, f.pages, "
+           "f.label, f.score, f.layer, f.attributes, f.evidence FROM findings f JOIN documents d USING (sha256) "
+           "ORDER BY d.path, f.rowid")
+    with _reading(folder) as db:
+        return [dict(zip(FINDING_COLUMNS, r)) for r in db.execute(sql)]
+
+
+def finding_labels(folder: Path) -> list[tuple[str, str, str]]:
+    """(document sha256, label, evidence) of every finding, as stored."""
+    with _reading(folder) as db:
+        return list(db.execute("SELECT f.sha256, f.label, f.evidence FROM findings f"))

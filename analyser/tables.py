@@ -5,40 +5,29 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import sqlite3
 from pathlib import Path
 
+from analyser import store
 from analyser.model import CHECK_IDS
 from analyser.report import write_atomic
 
 AGREEMENT_COLUMNS = ["sha256", "path", "status", "error", "format", "title", "language", "pages", "provisions",
                      "findings", "date_signed", "parties", "region", "type", "wto_rta_id", *CHECK_IDS]
-FINDING_COLUMNS = ["sha256", "path", "title", "provision_id", "source_id", "kind", "heading", "language", "pages",
-                   "label", "score", "layer", "attributes", "evidence"]
+FINDING_COLUMNS = list(store.FINDING_COLUMNS)
 
 
-def agreement_rows(db: sqlite3.Connection) -> list[dict]:
+def agreement_rows(out: Path) -> list[dict]:
     rows = []
-    for r in db.execute("SELECT sha256, path, status, error, format, title, language, pages, provisions, findings, "
-                        "metadata, checks FROM documents ORDER BY path"):
-        meta = json.loads(r[10] or "{}")
-        checks = json.loads(r[11] or "{}")
+    for r in store.documents(out):
+        meta, checks = r["metadata"], r["checks"]
         rows.append({
-            "sha256": r[0], "path": r[1], "status": r[2], "error": r[3], "format": r[4], "title": r[5],
-            "language": r[6], "pages": r[7], "provisions": r[8], "findings": r[9],
+            **{k: r[k] for k in ("sha256", "path", "status", "error", "format", "title", "language", "pages",
+                                 "provisions", "findings")},
             "date_signed": meta.get("date_signed"), "parties": ";".join(meta.get("parties", [])),
             "region": meta.get("region"), "type": meta.get("type"), "wto_rta_id": meta.get("wto_rta_id"),
             **{cid: checks.get(cid) for cid in CHECK_IDS},
         })
     return rows
-
-
-def finding_rows(db: sqlite3.Connection) -> list[dict]:
-    sql = ("SELECT f.sha256, d.path, d.title, f.provision_id, f.source_id, f.kind, f.heading, f.language, f.pages, "
-           "f.label, f.score, f.layer, f.attributes, f.evidence FROM findings f JOIN documents d USING (sha256) "
-           "ORDER BY d.path, f.rowid")
-    return [dict(zip(FINDING_COLUMNS, r)) for r in db.execute(sql)]
 
 
 def _csv(rows: list[dict], columns: list[str]) -> str:
@@ -50,11 +39,7 @@ def _csv(rows: list[dict], columns: list[str]) -> str:
 
 
 def write_tables(out: Path) -> list[Path]:
-    db = sqlite3.connect(out / "store.sqlite")
-    try:
-        tables = {"agreements": (agreement_rows(db), AGREEMENT_COLUMNS), "findings": (finding_rows(db), FINDING_COLUMNS)}
-    finally:
-        db.close()
+    tables = {"agreements": (agreement_rows(out), AGREEMENT_COLUMNS), "findings": (store.findings(out), FINDING_COLUMNS)}
     folder = out / "tables"
     folder.mkdir(exist_ok=True)
     try:

@@ -59,3 +59,13 @@ def test_atomic_write_keeps_old_output_on_failure(tmp_path, monkeypatch):
         write_atomic("new", out)
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_one_registry_names_every_renderer():
+    """The command line's --format choices (report.FORMAT_NAMES) are the renderers there are."""
+    from analyser.report import FORMAT_NAMES, renderer, renderers
+
+    for kind, names in FORMAT_NAMES.items():
+        assert set(renderers(kind)) == set(names), kind
+    with pytest.raises(ValueError, match="choose one of json, md"):
+        renderer("precedents", "pdf")

@@ -9,12 +9,14 @@ from __future__ import annotations
 import errno
 import fcntl
 import glob
+import importlib
 import os
 import re
 import stat
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, Callable
 
 from analyser.i18n import report_language
 from analyser.model import Report
@@ -30,6 +32,27 @@ TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html, "docx": to_docx, "pdf": to_pdf}
 
+# Every renderer, by what it renders: a report (FORMATS above), a comparison of two versions
+# (compare.FORMATS), the precedents for the gaps (precedents.FORMATS), the QPR's treaties section
+# (qpr.FORMATS). The names are here, so that the command line offers them without importing the
+# renderers; tests/test_report.py checks that they are the renderers' own.
+FORMAT_NAMES: dict[str, tuple[str, ...]] = {"report": tuple(FORMATS), "compare": ("json", "md", "html"),
+                                           "precedents": ("json", "md"), "qpr": ("md", "csv", "docx")}
+_MODULES = {"compare": "analyser.compare", "precedents": "analyser.precedents", "qpr": "analyser.qpr"}
+
+
+def renderers(kind: str) -> dict[str, Callable[..., Any]]:
+    """The renderers of one kind of output ("report", "compare", "precedents", "qpr"), by format."""
+    return FORMATS if kind == "report" else importlib.import_module(_MODULES[kind]).FORMATS
+
+
+def renderer(kind: str, fmt: str) -> Callable[..., Any]:
+    """The one renderer of `kind` for `fmt`; ValueError names the formats there are."""
+    table = renderers(kind)
+    if fmt not in table:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(table)}")
+    return table[fmt]
+
 
 def in_language(report: Report, lang: str | None = None) -> Report:
     """The report worded in `lang` (default: the agreement's language): the checks' questions and
@@ -43,9 +66,7 @@ def in_language(report: Report, lang: str | None = None) -> Report:
 
 
 def render(report: Report, fmt: str = "json", lang: str | None = None) -> str | bytes:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return FORMATS[fmt](in_language(report, lang))
+    return renderer("report", fmt)(in_language(report, lang))
 
 
 def _umask() -> int:
