@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from analyser import analyse
-from analyser.errors import PROCESS_DIED, reason_of
+from analyser.errors import PROCESS_DIED, AnalyserError, reason_of
 from analyser.ingest import SUFFIXES
 from analyser.options import AnalyseOptions
 from analyser.pipeline import DOCUMENT_TIMEOUT_S
@@ -113,7 +113,7 @@ class DaskExecutor:
         try:
             from distributed import Client
         except ImportError:
-            raise SystemExit("the dask executor needs the distributed extra: pip install .[distributed]") from None
+            raise AnalyserError(address, "the dask executor needs the distributed extra: pip install .[distributed]") from None
         self.client = Client(address.replace("dask://", "tcp://", 1), timeout=30)
         self.workers = max(1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()))
 

@@ -65,7 +65,7 @@ def _check_in(cid: str, status: str, hits: Hits, also: Hits = (), tr: Texts = Te
                  guideline=str(guideline_paragraphs()[cid]["guideline"]), question=tr(f"checks.{cid}.question"))
 
 
-def run(doc: Document, lang: str | None = None) -> dict[str, Check]:
+def assess(doc: Document, lang: str | None = None) -> dict[str, Check]:
     """The checks of one document, worded in `lang` (default: the document's language)."""
     tr = Texts(report_language(doc.language, lang))
 

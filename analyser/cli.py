@@ -216,11 +216,11 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(meta, indent=1))
             return 0
         if args.command == "stats":
-            from analyser.stats import run as stats_run
+            from analyser.stats import analytics
 
             if not (args.out / "store.sqlite").exists():
                 raise AnalyserError(str(args.out), "no batch store here (run `analyser batch ... --out` first)")
-            print(stats_run(args.out, lang=args.report_language or "en"))
+            print(analytics(args.out, lang=args.report_language or "en"))
             return 0
     except AnalyserError as exc:
         print(f"analyser: error: {exc.path}: {exc.reason}", file=sys.stderr)

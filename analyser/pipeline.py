@@ -158,7 +158,7 @@ def _analyse(path: str | Path, options: AnalyseOptions) -> Report:
         doc = structure.build(source)
         for stage in STAGES:
             doc = stage(doc, options)
-    report = Report(document=doc, checks=checks.run(doc), analyser_version=__version__,
+    report = Report(document=doc, checks=checks.assess(doc), analyser_version=__version__,
                     language=report_language(doc.language))
     log.info("document %s: %s, %d provisions, %d findings in %.2f s", doc.sha256[:12], doc.format,
              len(doc.provisions), len(report.findings), time.perf_counter() - start)

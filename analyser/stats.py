@@ -195,7 +195,7 @@ def _bars(plt, groups: list, path: Path, title: str, tr: Texts) -> Path:
     return path
 
 
-def run(out: Path, lang: str = "en") -> str:
+def analytics(out: Path, lang: str = "en") -> str:
     """Write the summary (text), one CSV per table (English headers, identifiers), the plots and an
     HTML page under OUT/stats, worded in `lang`."""
     return write(out, *build(out, lang), lang)
@@ -211,7 +211,7 @@ def build(out: Path, lang: str = "en") -> tuple[int, dict[str, dict], dict[str, 
 
 def write(out: Path, n_docs: int, groups: dict[str, dict], named: dict[str, dict], ids: dict[str, dict],
           lang: str = "en") -> str:
-    """The files of `run` from tables already built; returns the summary text."""
+    """The files of `analytics` from tables already built; returns the summary text."""
     tr = Texts(lang)
     text = summary_text(n_docs, named, tr)
     folder = out / "stats"

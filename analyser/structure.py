@@ -54,7 +54,7 @@ def numbered_paragraphs(text: str) -> list[tuple[str, int, int]]:
 
 
 @dataclass
-class _Builder:
+class _Provisions:
     provisions: list[Provision] = field(default_factory=list)
 
     def add(self, kind: str, heading: list[str], text: str, start: int, source_id: str | None, page: int | None) -> None:
@@ -245,7 +245,7 @@ def _title_block_start(text: str, line_start: int, floor: int) -> int:
     return start
 
 
-def _structure_plain(block: Block, base: int, b: _Builder) -> None:
+def _structure_plain(block: Block, base: int, b: _Provisions) -> None:
     g = grammar()
     text = block.text
     headings = _find_headings(text)
@@ -294,7 +294,7 @@ def build(source: SourceDocument) -> Document:
     """SourceDocument -> Document with provisions and the full normalised text."""
     parts: list[str] = []
     offset = 0
-    b = _Builder()
+    b = _Provisions()
     for block in source.blocks:
         text = normalise(block.text)
         block = Block(text=text, heading=block.heading, source_id=block.source_id, kind=block.kind, page=block.page)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import defusedxml.ElementTree as ET
 
-from analyser.classify.model import passes_net  # the broad net lives in analyser/data/net.yaml
+from analyser.classify.learned import passes_net  # the broad net lives in analyser/data/net.yaml
 from analyser.training.corpus import held_out_files, held_out_treaties
 from analyser.language import SUPPORTED
 

@@ -96,7 +96,7 @@ def test_sigkill_then_resume_keeps_every_agreement_once(tmp_path):
 
 def test_stats_over_a_batch(tmp_path):
     from analyser.batch import run
-    from analyser.stats import run as stats
+    from analyser.stats import analytics as stats
 
     out = tmp_path / "out"
     summary = run([str(CORPORA / "tota")], out, workers=1, progress=False)

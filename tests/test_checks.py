@@ -20,7 +20,7 @@ def _doc(*provs):
 
 
 def test_empty_agreement_is_missing_everywhere_and_g4_na():
-    result = checks.run(_doc())
+    result = checks.assess(_doc())
     assert result["G4"].status == "n/a"
     assert all(result[c].status == "missing" for c in result if c != "G4")
     assert all(c.why and c.guideline and c.question for c in result.values())
@@ -29,22 +29,22 @@ def test_empty_agreement_is_missing_everywhere_and_g4_na():
 def test_chapter_exemption_shelters_digital_trade_in_same_chapter():
     doc = _doc(_prov("p1", "Chapter 7 Services > Article 7.4", "cultural_exemption", scope="chapter"),
                _prov("p2", "Chapter 7 Services > Article 7.48", "digital_trade", carve_out=False))
-    result = checks.run(doc)
+    result = checks.assess(doc)
     assert result["G3"].status == "partly" and result["G4"].status == "partly"
     assert result["G7"].status == "missing"
 
 
 def test_digital_trade_without_carve_out_is_missing_and_agreement_exemption_meets_it():
     digital = _prov("p2", "Chapter 15 > Article 1503", "digital_trade", carve_out=False)
-    assert checks.run(_doc(digital))["G4"].status == "missing"
+    assert checks.assess(_doc(digital))["G4"].status == "missing"
     wide = _prov("p1", "Chapter 22 > Article 2205", "cultural_exemption", scope="agreement")
-    result = checks.run(_doc(digital, wide))
+    result = checks.assess(_doc(digital, wide))
     assert result["G3"].status == result["G4"].status == result["G7"].status == "met"
     assert result["G4"].provisions == ["p2", "p1"]
 
 
 def test_g2_needs_the_guidelines_and_g6_partly_for_a_field_among_many():
-    result = checks.run(_doc(_prov("p1", "A", "convention_reference", guidelines=True),
+    result = checks.assess(_doc(_prov("p1", "A", "convention_reference", guidelines=True),
                              _prov("p2", "B", "cultural_cooperation", dedicated=False)))
     assert result["G1"].status == "missing" and result["G2"].status == "met"
     assert result["G6"].status == "partly"

@@ -84,7 +84,7 @@ def test_the_learned_layer_is_on_by_default_and_no_model_leaves_it_out(tmp_path)
     alone."""
     import shutil
 
-    from analyser.classify.model import MODEL_DIR
+    from analyser.classify.learned import MODEL_DIR
 
     eager = tmp_path / "eager"
     shutil.copytree(MODEL_DIR, eager)

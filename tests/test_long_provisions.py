@@ -14,7 +14,7 @@ import re
 import pytest
 
 from analyser import analyse, classify, ingest
-from analyser.classify.model import MODEL_DIR
+from analyser.classify.learned import MODEL_DIR
 from analyser.classify.pieces import MAX_CHARS, in_pieces, spans
 from analyser.model import Document, Provision
 from conftest import TOTA

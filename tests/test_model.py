@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analyser import AnalyserError
-from analyser.classify.model import MODEL_DIR, ModelClassifier, passes_net
+from analyser.classify.learned import MODEL_DIR, ModelClassifier, passes_net
 from analyser.model import Provision
 from analyser.training.train import train
 from conftest import SHARED_TOTA
@@ -74,7 +74,7 @@ def test_layers_rules_model_alone_and_combined():
 def test_a_model_switched_off_everywhere_says_so(caplog, monkeypatch):
     """A learned layer with every combined threshold off warns that it adds nothing."""
     from analyser.classify import layers
-    from analyser.classify import model as model_module
+    import analyser.classify as model_module
 
     class Stub:
         name, layer, meta = "model", "model:stub", {}
@@ -98,7 +98,7 @@ def test_a_regular_install_ships_the_model():
     import tomllib
     from pathlib import Path
 
-    from analyser.classify.model import MODEL_DIR
+    from analyser.classify.learned import MODEL_DIR
 
     root = Path(__file__).resolve().parent.parent
     data_files = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["data-files"]

@@ -60,7 +60,7 @@ def test_streamlit_app_offline(tmp_path):
 def test_imports_reach_no_model_hub(tmp_path):
     modules = ["analyser", "analyser.cli", "analyser.batch", "analyser.stats", "analyser.pageview", "analyser.report.pdf",
                "analyser.ingest.docx", "analyser.ingest.html", "analyser.ingest.pdf", "analyser.language",
-               "analyser.classify.model", "analyser.classify.hf"]
+               "analyser.classify.learned", "analyser.classify.hf"]
     # The transformers extra is optional (the test install leaves it out): checked when installed.
     modules += [m for m in ("transformers", "torch") if importlib.util.find_spec(m) is not None]
     code = "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules) + \

@@ -8,7 +8,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 tokenizers = pytest.importorskip("tokenizers")
 
-from analyser.classify.model import load_model  # noqa: E402
+from analyser.classify import load_model  # noqa: E402
 from analyser.model import LABELS, Provision  # noqa: E402
 from analyser.training.train import provision_examples, train_hf  # noqa: E402
 from analyser.training.corpus import ANNOTATIONS, annotation_files  # noqa: E402

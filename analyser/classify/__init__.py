@@ -5,6 +5,7 @@ learned layer plugs in beside it). Findings from all layers land on their provis
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 from functools import lru_cache
@@ -32,13 +33,27 @@ def layers(model_dir: Path | None, rules: bool = True) -> list[Classifier]:
     `rules=False` leaves the learned layer alone, at its own thresholds (for evaluation)."""
     out: list[Classifier] = [default_classifier()] if rules else []
     if model_dir is not None:
-        from analyser.classify.model import at_thresholds, load_model
+        from analyser.classify.learned import at_thresholds
 
         model = at_thresholds(load_model(str(model_dir)), solo=not rules)
         if all(t > 1.0 for t in model.thresholds.values()):
             _warn_inert(model.layer)
         out.append(model)
     return out
+
+
+@lru_cache(maxsize=4)
+def load_model(model_dir: str):
+    """A trained model folder of either backend (its meta.json says which), loaded once."""
+    path = Path(model_dir)
+    meta = path / "meta.json"
+    if meta.exists() and json.loads(meta.read_text(encoding="utf-8")).get("backend") == "transformers":
+        from analyser.classify.hf import TransformersClassifier
+
+        return TransformersClassifier(path)
+    from analyser.classify.learned import ModelClassifier
+
+    return ModelClassifier(path)
 
 
 @lru_cache(maxsize=None)

@@ -15,21 +15,25 @@ import random
 from pathlib import Path
 from typing import Any
 
-from analyser.classify.model import LearnedLayer
+from analyser.classify.learned import LearnedLayer
 from analyser.errors import AnalyserError
 from analyser.model import LABELS
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a missing local file must fail, never fetch
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 MAX_LENGTH = 256
+OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}  # a missing local file must fail, never fetch
 
 
 def _imports():
+    """torch and transformers, switched offline before transformers is first imported (here, when
+    the backend is used, not when this module is imported)."""
+    for name, value in OFFLINE.items():
+        os.environ.setdefault(name, value)
     try:
         import torch
         import transformers
     except ImportError:
-        raise SystemExit("the transformers backend needs its extra: pip install -e '.[transformers]'") from None
+        raise AnalyserError("transformers", "the transformers backend needs its extra: "
+                                            "pip install -e '.[transformers]'") from None
     return torch, transformers
 
 

@@ -717,7 +717,7 @@ def _hyphenation() -> dict[str, Any]:
 
 
 @dataclass
-class _Builder:
+class _TextBuilder:
     parts: list[str] = field(default_factory=list)
     page_of: array = field(default_factory=lambda: array("H"))
     index_of: array = field(default_factory=lambda: array("i"))
@@ -754,7 +754,7 @@ def clean(pages: list[Page]) -> tuple[str, PdfLayout, dict[str, list[int]]]:
     running = running_lines(pages, line_spans)
     skipped: dict[str, list[int]] = {"no_text_layer": [], "blank": [], "table_of_contents": [], "low_quality_text": [],
                                      "unreadable": []}
-    b = _Builder()
+    b = _TextBuilder()
     hyphen = HyphenResolver([p.text for p in pages]) if any(LINE_END_HYPHEN in p.text for p in pages) else None
     footnotes: list[tuple[int, list[tuple[int, int]]]] = []
     body: list[tuple[Page, list[tuple[int, int]]]] = []  # pages analysed and their body lines

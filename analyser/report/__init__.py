@@ -62,7 +62,7 @@ def in_language(report: Report, lang: str | None = None) -> Report:
     target = report_language(report.document.language, lang)
     if report.language == target:
         return report
-    return replace(report, checks=checks.run(report.document, target), language=target)
+    return replace(report, checks=checks.assess(report.document, target), language=target)
 
 
 def render(report: Report, fmt: str = "json", lang: str | None = None) -> str | bytes:

@@ -26,7 +26,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from analyser.classify.model import MODEL_DIR, passes_net
+from analyser.classify.learned import MODEL_DIR, passes_net
 from analyser.text import fold
 from analyser.errors import AnalyserError
 from analyser.lang import SUPPORTED

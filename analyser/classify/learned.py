@@ -1,5 +1,7 @@
 """The learned layer: a spaCy textcat_multilabel model (bag of words and bigrams over folded
-text, one model for EN/FR/ES) trained by `analyser train`, thresholded per label.
+text, one model for EN/FR/ES) trained by `analyser train`, thresholded per label. What every
+backend shares (`LearnedLayer`) is here too; the transformers backend (hf.py) builds on it, and
+`classify.load_model` picks the backend a model folder names (so neither module imports the other).
 
 It classifies only provisions that pass the broad keyword net (data/net.yaml). A model-only
 finding cites as evidence the sentence of the provision that the model scores highest for the
@@ -120,19 +122,3 @@ def model_findings(model, provision: Provision) -> list[Finding]:
                                 attributes=dict(DEFAULT_ATTRIBUTES.get(label, {}))))
     return findings
 
-
-def default_model() -> ModelClassifier:
-    """The shipped model (the same cached object as `load_model` of its folder)."""
-    return load_model(str(MODEL_DIR))
-
-
-@lru_cache(maxsize=4)
-def load_model(model_dir: str):
-    """A trained model folder of either backend (meta.json says which)."""
-    path = Path(model_dir)
-    meta = path / "meta.json"
-    if meta.exists() and json.loads(meta.read_text(encoding="utf-8")).get("backend") == "transformers":
-        from analyser.classify.hf import TransformersClassifier
-
-        return TransformersClassifier(path)
-    return ModelClassifier(path)
