@@ -74,3 +74,17 @@ def test_only_the_command_line_ends_the_process():
             if isinstance(node, ast.Raise) and node.exc is not None:
                 target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
                 assert not (isinstance(target, ast.Name) and target.id == "SystemExit"), path
+
+
+def test_the_readme_table_names_every_module_once():
+    """README's "How it works" table matches the package's folders and modules one to one."""
+    import re
+
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How it works", 1)[1].split("\n### ", 1)[0]
+    first_cells = [line.split(" | ", 1)[0] for line in section.splitlines() if line.startswith("| `analyser/")]
+    named = [m for cell in first_cells for m in re.findall(r"`analyser/([^`]+)`", cell)]
+    present = {p.name + ("/" if p.is_dir() else "") for p in PACKAGE.iterdir()
+               if p.name != "__pycache__" and p.name != "__init__.py" and (p.is_dir() or p.suffix == ".py")}
+    assert len(named) == len(set(named))
+    assert set(named) == present
