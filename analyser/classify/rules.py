@@ -6,8 +6,8 @@ groups veto a hit, which label and score it yields, and how attributes are set. 
 carries the matched spans as evidence and the rule name as its layer.
 
 Text is folded (lower case, no accents) before tokenising with `spacy.blank(lang)`; folding
-keeps offsets, so evidence quotes the original text. A cheap regex prefilter built from the same
-lexicons skips the provisions that contain none of the terms, which is most of them.
+keeps offsets, so evidence quotes the original text. A provision in which no rule's anchor can
+match, most of them, is skipped before it is tokenised (prefilter.py).
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from spacy.util import compile_prefix_regex
 
 from analyser.classify.calibration import default_calibration
 from analyser.classify.constructions import Units, mask_cross_reference_titles, structure_data, units
+from analyser.classify.prefilter import AnchorFilter, anchor_filter
 from analyser.text import Collapsed, fold
 from analyser.datafile import load_yaml
 from analyser.lang import SUPPORTED, language_data
@@ -303,11 +304,20 @@ class RuleClassifier:
         self.rules = load_rules(spec)
         self.skip_headings = re.compile(spec["skip_headings"], re.I) if spec.get("skip_headings") else None
         self._matchers: dict[str, LanguageMatcher] = {}
+        self._filters: dict[str, AnchorFilter | None] = {}
 
     def matcher(self, lang: str) -> LanguageMatcher:
         if lang not in self._matchers:
             self._matchers[lang] = LanguageMatcher(lang, load_lexicon(lang), load_structure(lang))
         return self._matchers[lang]
+
+    def anchor_filter(self, lang: str) -> AnchorFilter | None:
+        """The test that skips provisions where no rule's anchor can match (prefilter.py)."""
+        if lang not in self._filters:
+            groups, nlp = load_lexicon(lang), self.matcher(lang).nlp
+            entries = [e for name in dict.fromkeys(r.anchor for r in self.rules) for e in groups.get(name, [])]
+            self._filters[lang] = anchor_filter(entries, lambda phrase: [t.text for t in nlp.make_doc(fold(phrase))])
+        return self._filters[lang]
 
     def classify(self, provision: Provision, lang: str | None = None) -> list[Finding]:
         """One finding per label; each rule hit's score is its calibrated probability."""
@@ -322,7 +332,7 @@ class RuleClassifier:
         lang = lang or provision.language or "en"
         if lang not in SUPPORTED or (self.skip_headings and self.skip_headings.search(provision.heading)):
             return []
-        matched = self.match(provision.text, lang)
+        matched = self.match(provision.text, lang, self.anchor_filter(lang))
         if matched is None:
             return []
         collapsed, doc, by_group = matched
@@ -335,16 +345,26 @@ class RuleClassifier:
                 findings.append(hit)
         return findings
 
-    def match(self, text: str, lang: str) -> tuple[Collapsed, Doc, dict[str, list[Match]]] | None:
+    def match(self, text: str, lang: str, anchors: AnchorFilter | None = None,
+              ) -> tuple[Collapsed, Doc, dict[str, list[Match]]] | None:
         """The term groups of one language matched in a text, by group (None when the prefilter
-        says that no group can match)."""
+        says that no group can match, or `anchors` that no rule's anchor can)."""
         lm = self.matcher(lang)
         folded = fold(text)
         if lm.prefilter is not None and not lm.prefilter.search(folded):
             return None
-        if lm.reference_words:
-            folded = mask_cross_reference_titles(folded, lm.reference_words)
-        collapsed = Collapsed(folded)
+        made: list[Collapsed] = []
+
+        def collapse() -> str:
+            made.append(Collapsed(mask_cross_reference_titles(folded, lm.reference_words) if lm.reference_words
+                                  else folded))
+            return made[0].text
+
+        if anchors is not None and not anchors.may_match(folded, collapse):
+            return None
+        if not made:
+            collapse()
+        collapsed = made[0]
         doc = lm.nlp.make_doc(collapsed.text)
         by_group: dict[str, list[Match]] = {}
         for m in lm.matches(doc):
