@@ -47,8 +47,9 @@ for path in sys.argv[1:]:
 """
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, the largest process of the tree) of one command."""
+def timed(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB, the largest process of the tree) and CPU seconds (user + system,
+    the tree's) of one command. CPU seconds move less than wall seconds on a shared machine."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -57,7 +58,7 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd[:6])}... failed: {err.strip()[-500:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def spread(values: list[float], fmt: str = "{:.2f}") -> str:
@@ -66,10 +67,11 @@ def spread(values: list[float], fmt: str = "{:.2f}") -> str:
     return "/".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
 
 
-def row(name: str, runs: list[tuple[float, float]], note: str = "") -> None:
+def row(name: str, runs: list[tuple[float, float, float]], note: str = "") -> None:
     secs = [r[0] for r in runs]
     rss = [r[1] for r in runs]
-    print(f"| {name} | {spread(secs)} | {max(rss):.0f} | {note} |", flush=True)
+    cpu = [r[2] for r in runs]
+    print(f"| {name} | {spread(secs)} | {spread(cpu)} | {max(rss):.0f} | {note} |", flush=True)
 
 
 def tota_files() -> list[str]:
@@ -89,7 +91,8 @@ def main() -> int:
     only = set(args.only.split(","))
     slow = args.slow_runs or args.runs
     print(f"runs: {args.runs} (batches: {slow}); seconds as min/median/max; ratios in the same run")
-    print("| what | seconds | peak RSS MB | note |\n|---|---|---|---|")
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print("| what | seconds | CPU seconds | peak RSS MB | note |\n|---|---|---|---|---|")
     if "rcep" in only:
         mine, poppler, ratios = [], [], []
         for _ in range(args.runs):  # interleaved, so both see the same load
@@ -121,6 +124,7 @@ def main() -> int:
         for workers in (1, 2):
             row(f"batch, {workers} worker{'s' * (workers > 1)}", batches[workers],
                 f"{spread(ratios[workers])}x floor" + (" (target 2x)" if workers == 2 else ""))
+    print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -10,7 +10,7 @@ from analyser import AnalyserError
 from analyser.classify.learned import MODEL_DIR, ModelClassifier, passes_net
 from analyser.model import Provision
 from analyser.training.train import train
-from conftest import SHARED_TOTA
+from conftest import SHARED_TOTA, TOTA
 
 pytestmark = pytest.mark.skipif(not SHARED_TOTA.is_dir(), reason="training reads the labelled ToTA agreements")
 
@@ -51,6 +51,26 @@ def test_missing_model_is_a_clear_error(tmp_path):
 
 def test_net():
     assert passes_net("audiovisual services") and not passes_net("customs valuation of goods")
+    assert passes_net("AUDIO-VISUAL SERVICES") and passes_net("RADIODIFFUSION") and passes_net("PATRIMOINE CULTUREL")
+
+
+def test_net_on_lower_cased_ascii_answers_as_the_case_insensitive_search():
+    """passes_net's fast path (ASCII text lower-cased, case-sensitive pattern) against the plain
+    case-insensitive search, on every block of the ToTA corpus and on each of its lines."""
+    from analyser import ingest
+    from analyser.classify.model import _net
+
+    anycase, lower = _net()
+    assert lower is not None
+    checked = flagged = ascii_texts = 0
+    for path in sorted(TOTA.glob("pta_*.xml")):
+        for block in ingest.load(path).blocks:
+            for text in [block.text, *block.text.splitlines()]:
+                assert passes_net(text) == bool(anycase.search(text)), (path.name, text[:80])
+                checked += 1
+                flagged += passes_net(text)
+                ascii_texts += text.isascii()
+    assert checked > 10000 and flagged > 100 and ascii_texts > checked // 2
 
 
 def test_layers_rules_model_alone_and_combined():

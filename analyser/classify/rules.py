@@ -22,7 +22,7 @@ from analyser.classify.spacy_import import spacy  # isort: skip  (first: spaCy w
 from spacy.attrs import LOWER
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import compile_prefix_regex
+from spacy.language import Language
 
 from analyser.classify.calibration import default_calibration
 from analyser.classify.constructions import Units, mask_cross_reference_titles, structure_data, units
@@ -120,10 +120,7 @@ class LanguageMatcher:
     def __init__(self, lang: str, groups: dict[str, list[Any]], structure: dict[str, Any] | None = None) -> None:
         self.lang = lang
         self.reference_words, self.joiners = structure_data(structure)
-        self.nlp = spacy.blank(lang)
-        # list bullets glued to a word ("-protection of national treasure;") split off as prefixes
-        prefixes = compile_prefix_regex([*self.nlp.Defaults.prefixes, r"[-–—•·]"])
-        self.nlp.tokenizer.prefix_search = prefixes.search
+        self.nlp = _blank_with_bullet_prefixes(lang)
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.patterns = Matcher(self.nlp.vocab)
         # each token pattern with what its first required token needs, for `matches` to run only
@@ -186,6 +183,19 @@ class LanguageMatcher:
                 matcher.add(name, [pattern])
             self._subset_matchers[chosen] = matcher
         return matcher
+
+
+BULLET_PREFIX = r"[-–—•·]"
+
+
+def _blank_with_bullet_prefixes(lang: str) -> Language:
+    """`spacy.blank(lang)` whose tokenizer also splits list bullets glued to a word off as
+    prefixes ("-protection of national treasure;"). The prefix is in the language's defaults
+    when the tokenizer is built: setting `tokenizer.prefix_search` afterwards reloads every
+    special case of the language, which cost as much as building the tokenizer again."""
+    base = spacy.util.get_lang_class(lang)
+    defaults = type("Defaults", (base.Defaults,), {"prefixes": [*base.Defaults.prefixes, BULLET_PREFIX]})
+    return type(base.__name__, (base,), {"Defaults": defaults})()
 
 
 class _Lazy:
