@@ -22,17 +22,24 @@ def reference():
 
 def _same(a, b, texts):
     assert np.array_equal(np.asarray(a.nb_ptc), b.nb_ptc) and a.nb_classes == b.nb_classes
-    assert a.tk_nextmove == b.tk_nextmove and a.tk_row == b.tk_row and a.tk_output == b.tk_output
+    assert np.array_equal(np.asarray(a.tk_nextmove), np.asarray(b.tk_nextmove))
+    assert list(a.tk_row) == list(b.tk_row) and list(a.tk_output) == list(b.tk_output)
     for t in texts:
         assert a.classify(t) == b.classify(t) and a.rank(t) == b.rank(t)
+    if hasattr(a, "prepare"):  # counted all at once (langid_batch.py): the same answers again
+        a.prepare(texts)
+        assert [a.classify(t) for t in texts] == [b.classify(t) for t in texts]
+        assert [a.rank(t) for t in texts] == [b.rank(t) for t in texts]
+        a.forget()
 
 
 def test_cached_model_answers_as_the_packaged_one(tmp_path, monkeypatch, reference):
     from analyser import ingest
 
     monkeypatch.setenv("ANALYSER_CACHE_DIR", str(tmp_path))
-    texts = TEXTS + [b.text for b in ingest.load(tota("pta_86")).blocks[:20]]
+    texts = TEXTS + [b.text for b in ingest.load(tota("pta_86")).blocks[:20]] + ["", "2.", "ÉTÉ", "\u00a0" * 3]
     built = _py3langid_model()  # builds the entry
+    assert type(built).__name__ == "BatchIdentifier"
     entries = [p for p in tmp_path.iterdir() if p.name.startswith("py3langid-")]
     assert len(entries) == 1 and (entries[0] / ".complete").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
