@@ -85,10 +85,21 @@ class ModelClassifier(LearnedLayer):
 
         super().__init__(model_dir, "run `analyser train`, or analyse with --no-model")
         self.nlp = spacy.load(model_dir / "pipeline")
+        if _reads_orth_only(self.nlp):
+            # the bag of words hashes each word's text (ORTH); spaCy's other word attributes (shape,
+            # stop word, ...: Python calls on each new word) would be computed and never read
+            self.nlp.vocab.lex_attr_getters = {}
         self.layer = f"model:textcat-bow@{model_dir.name}"
 
     def scores_many(self, texts: list[str]) -> list[dict[str, float]]:
         return [dict(doc.cats) for doc in self.nlp.pipe(fold(t) for t in texts)]
+
+
+def _reads_orth_only(nlp) -> bool:
+    """Every component is a bag-of-words text classifier (spaCy's TextCatBOW reads ORTH only)."""
+    components = nlp.config.get("components", {})
+    return bool(components) and all(
+        str(c.get("model", {}).get("@architectures", "")).startswith("spacy.TextCatBOW") for c in components.values())
 
 
 class Thresholded(LearnedLayer):

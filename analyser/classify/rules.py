@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 
 from analyser.classify.spacy_import import spacy  # isort: skip  (first: spaCy without its CLI and torch)
-from spacy.attrs import LOWER
+from spacy.attrs import IDS, IS_ALPHA, LOWER
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.language import Language
@@ -121,6 +121,7 @@ class LanguageMatcher:
         self.lang = lang
         self.reference_words, self.joiners = structure_data(structure)
         self.nlp = _blank_with_bullet_prefixes(lang)
+        _only_attributes_read(self.nlp, [e for entries in groups.values() for e in entries if not isinstance(e, str)])
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.patterns = Matcher(self.nlp.vocab)
         # each token pattern with what its first required token needs, for `matches` to run only
@@ -196,6 +197,21 @@ def _blank_with_bullet_prefixes(lang: str) -> Language:
     base = spacy.util.get_lang_class(lang)
     defaults = type("Defaults", (base.Defaults,), {"prefixes": [*base.Defaults.prefixes, BULLET_PREFIX]})
     return type(base.__name__, (base,), {"Defaults": defaults})()
+
+
+# What the rule layer reads of a word besides its text: LOWER (phrases and token patterns) and
+# IS_ALPHA (constructions.py, a bullet before a word). Token patterns may name more (added below).
+READ_ATTRIBUTES = ("LOWER", "IS_ALPHA")
+
+
+def _only_attributes_read(nlp: Language, patterns: list[list[dict[str, Any]]]) -> None:
+    """Compute only the word attributes the rules read. spaCy computes every lexical attribute of
+    a word (shape, stop word, number-likeness, ...: Python calls) the first time it sees the word,
+    which was a third of tokenising an agreement; the others stay unset, unread."""
+    wanted = {IDS[name] for name in READ_ATTRIBUTES}
+    wanted |= {IDS[key] for pattern in patterns for token in pattern for key in token if key in IDS}
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {attr: get for attr, get in getters.items() if attr in wanted}
 
 
 class _Lazy:
