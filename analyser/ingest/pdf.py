@@ -57,6 +57,7 @@ MIN_TEXT_CHARS = 25
 GARBAGE_MIN_SHARE = 0.025
 GARBAGE_MIN_WORDS_PER_LINE = 7
 GARBAGE_MIN_WORDS = 30
+_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 _ODD_WORD = re.compile(r"[A-Za-zÀ-ÿ][^A-Za-zÀ-ÿ\s'’\-.,;:()\"«»/][A-Za-zÀ-ÿ]|[|!=&@#~^{}\[\]<>]|[a-zà-ÿ][A-Z]|[0-9][a-zA-Z]{2}|[a-zA-Z][0-9][a-zA-Z]")  # a page with fewer non-space characters has no usable text layer
 HEADER_LINES = 2  # lines at the top and at the bottom of a page that may be running headers/footers
 HEADER_MIN_SHARE = 0.3  # a running header repeats on at least this share of pages (and 2 pages)
@@ -67,6 +68,7 @@ LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", 
 # word by word (`HyphenResolver`).
 DROPPED = {"\x02": "", "\u00ad": "", "\ufffd": ""}
 LINE_END_HYPHEN = "\ufffe"
+_SPECIAL = re.compile("[" + re.escape("".join([*LIGATURES, *DROPPED, LINE_END_HYPHEN])) + "]")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _DIVIDED = re.compile(r"[\w-]*\ufffe[\w-]*")
 
@@ -585,7 +587,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
         # pdfium glues the line after a line-end hyphen to it, even when that line is the page's
         # footer ("Contract\ufffe27"): the word goes on elsewhere, the footer is a line of its own.
         base = s
-        for m in re.finditer(LINE_END_HYPHEN, text[base:e]):
+        for m in re.finditer(LINE_END_HYPHEN, text[base:e]) if LINE_END_HYPHEN in text[base:e] else ():
             cut = base + m.end()
             if cut < e and not text[cut].isalpha():
                 out.append((s, cut))
@@ -621,7 +623,12 @@ def _line_size(page: Page, start: int, end: int) -> float:
     """Font size of a line: the largest of its first few visible characters (markers are smaller)."""
     if page.font_size is None:
         return 0.0
-    sizes = [page.font_size(i) for i in range(start, min(end, start + 12)) if not page.text[i].isspace()][:4]
+    sizes = []
+    for i in range(start, min(end, start + 12)):
+        if not page.text[i].isspace():
+            sizes.append(page.font_size(i))  # a call into pdfium: only for the 4 characters used
+            if len(sizes) == 4:
+                break
     return max(sizes, default=0.0)
 
 
@@ -650,7 +657,7 @@ def split_footnotes(page: Page, spans: list[tuple[int, int]]) -> tuple[list[tupl
 def is_garbage(lines: list[str]) -> bool:
     """True for a prose page whose text layer is mostly recognition noise."""
     tokens = [t for line in lines for t in line.split()]
-    words = [t for t in tokens if re.search(r"[A-Za-zÀ-ÿ]", t)]
+    words = [t for t in tokens if _LETTER.search(t)]
     if len(words) < GARBAGE_MIN_WORDS or len(tokens) / max(1, len(lines)) < GARBAGE_MIN_WORDS_PER_LINE:
         return False
     return sum(1 for w in words if _ODD_WORD.search(w)) / len(words) >= GARBAGE_MIN_SHARE
@@ -726,7 +733,7 @@ class _TextBuilder:
     def add(self, text: str, page: int, start: int, hyphens: dict[int, str] | None = None) -> None:
         """Copy page text [start, start+len(text)) with its character indices, fixing ligatures,
         dropping markers and resolving line-end hyphens (`hyphens`: page index -> replacement)."""
-        if not any(ch in LIGATURES or ch in DROPPED or ch == LINE_END_HYPHEN for ch in text):
+        if not _SPECIAL.search(text):  # no ligature, marker or line-end hyphen: copied whole
             self.parts.append(text)
             self.page_of.extend([page] * len(text))
             self.index_of.extend(range(start, start + len(text)))
