@@ -1,59 +1,102 @@
 """`analyser batch` over every non-held-out ToTA agreement into a fresh store: agreements/s and
-peak RSS (driver and largest worker), with the given number of workers.
+peak RSS (driver and largest worker), with the given number of workers; with `--floor`, next to
+the parse-and-tokenise floor measured in the same run (interleaved), with the ratio.
 
-Usage: python benchmarks/batch_throughput.py [--workers N] [--dask] [--tota DIR]
+The floor is one process that parses every file and runs `spacy.blank(lang).make_doc` once over
+every provision (benchmarks/user_wait.py's FLOOR): what any analysis of the corpus must at least
+do. Each run is a fresh process, so imports and model loads count, as they do for the user.
+
+Usage: python benchmarks/batch_throughput.py [--workers N] [--runs 5] [--floor] [--dask] [--tota DIR]
 With --dask the batch runs on a local Dask distributed cluster of N worker processes
 (loopback only), through the same `dask://HOST:PORT` executor a real cluster would use.
+Prints min/median/max over the runs; the machine may be shared, so read the ratio.
 """
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from analyser.training.corpus import held_out_treaties
-
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpora"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from user_wait import FLOOR, spread, timed  # noqa: E402  (the same floor and timing as user_wait.py)
+
+BATCH = r"""
+import json, resource, shutil, sys, tempfile, time
+from pathlib import Path
+from analyser.batch import run
+from analyser.tables import write_tables
+
+workers, dask, files = int(sys.argv[1]), sys.argv[2] == "dask", sys.argv[3:]
+out = Path(tempfile.mkdtemp(prefix="analyser-bench-"))
+cluster = executor = None
+try:
+    if dask:
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None)
+        executor = cluster.scheduler_address.replace("tcp://", "dask://")
+    summary = run(files, out, workers=workers, progress=False, executor=executor)
+    write_tables(out)
+finally:
+    if cluster is not None:
+        cluster.close()
+    shutil.rmtree(out, ignore_errors=True)
+print(json.dumps({"done": summary.done, "failed": summary.failed,
+                  "rss_driver": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def batch_once(files: list[str], workers: int, dask: bool) -> tuple[float, dict]:
+    """Wall seconds of one batch as a fresh process, and what it reports."""
+    import json
+
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", BATCH, str(workers), "dask" if dask else "local", *files],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"batch failed: {proc.stderr.strip()[-500:]}")
+    return seconds, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--floor", action="store_true", help="measure the parse-and-tokenise floor in the same run")
     ap.add_argument("--tota", type=Path, default=SHARED / "tota")
     ap.add_argument("--dask", action="store_true", help="run on a local Dask distributed cluster")
     args = ap.parse_args()
+    from analyser.evaluate import held_out_treaties
+
     held = held_out_treaties(required=True)
     files = [str(p) for p in sorted(args.tota.glob("pta_*.xml")) if p.stem not in held]
-    from analyser.batch import run
-    from analyser.tables import write_tables
-
-    out = Path(tempfile.mkdtemp(prefix="analyser-bench-"))
-    cluster = None
-    try:
-        executor = None
-        if args.dask:
-            from distributed import LocalCluster
-
-            cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None)
-            executor = cluster.scheduler_address.replace("tcp://", "dask://")
-        start = time.perf_counter()
-        summary = run(files, out, workers=args.workers, progress=False, executor=executor)
-        write_tables(out)
-        elapsed = time.perf_counter() - start
-    finally:
-        if cluster is not None:
-            cluster.close()
-        shutil.rmtree(out, ignore_errors=True)
-    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    batches, floors, ratios, info = [], [], [], {}
+    for _ in range(args.runs):
+        if args.floor:
+            floors.append(timed([sys.executable, "-c", FLOOR, *files])[0])
+        seconds, info = batch_once(files, args.workers, args.dask)
+        batches.append(seconds)
+        if args.floor:
+            ratios.append(seconds / floors[-1])
     kind = "Dask local-cluster workers" if args.dask else "workers"
-    print(f"{summary.done} agreements analysed ({summary.failed} failed) with {args.workers} {kind} in {elapsed:.1f} s: "
-          f"{summary.done / elapsed:.1f} agreements/s; peak RSS driver {rss_self:.0f} MB, largest worker {rss_children:.0f} MB")
+    print(f"{info['done']} agreements analysed ({info['failed']} failed) with {args.workers} {kind}: "
+          f"{spread(batches)} s (min/median/max of {args.runs}), {info['done'] / statistics.median(batches):.1f} "
+          f"agreements/s at the median; peak RSS driver {info['rss_driver']:.0f} MB, largest worker "
+          f"{info['rss_worker']:.0f} MB")
+    if args.floor:
+        print(f"parse+tokenise floor: {spread(floors)} s; batch / floor: {spread(ratios)}x (target 2x with 2 workers)")
+    print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -52,10 +52,12 @@ def test_missing_model_is_a_clear_error(tmp_path):
 def test_net():
     assert passes_net("audiovisual services") and not passes_net("customs valuation of goods")
     assert passes_net("AUDIO-VISUAL SERVICES") and passes_net("RADIODIFFUSION") and passes_net("PATRIMOINE CULTUREL")
+    # characters that match a letter of the net only when the case is ignored: the search ignores the case
+    assert passes_net("broadcaſt “rights”") and passes_net("İdentity") and passes_net("CONVENTION ON CULTURAL DİVERSİTY")
 
 
 def test_net_on_lower_cased_ascii_answers_as_the_case_insensitive_search():
-    """passes_net's fast path (ASCII text lower-cased, case-sensitive pattern) against the plain
+    """passes_net's fast path (text lower-cased, case-sensitive pattern) against the plain
     case-insensitive search, on every block of the ToTA corpus and on each of its lines."""
     from analyser import ingest
     from analyser.classify.model import _net
