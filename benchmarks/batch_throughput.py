@@ -55,17 +55,20 @@ print(json.dumps({"done": summary.done, "failed": summary.failed,
 """
 
 
-def batch_once(files: list[str], workers: int, dask: bool) -> tuple[float, dict]:
-    """Wall seconds of one batch as a fresh process, and what it reports."""
+def batch_once(files: list[str], workers: int, dask: bool) -> tuple[float, float, dict]:
+    """Wall seconds and CPU seconds (user + system, workers included) of one batch as a fresh
+    process, and what it reports."""
     import json
 
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", BATCH, str(workers), "dask" if dask else "local", *files],
-                          capture_output=True, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", BATCH, str(workers), "dask" if dask else "local", *files],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()  # reads the pipes; the exit status is collected below with its usage
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"batch failed: {proc.stderr.strip()[-500:]}")
-    return seconds, json.loads(proc.stdout.strip().splitlines()[-1])
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"batch failed: {err.strip()[-500:]}")
+    return seconds, usage.ru_utime + usage.ru_stime, json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> int:
@@ -82,20 +85,28 @@ def main() -> int:
     files = [str(p) for p in sorted(args.tota.glob("pta_*.xml")) if p.stem not in held]
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     batches, floors, ratios, info = [], [], [], {}
+    batch_cpu, floor_cpu, cpu_ratios = [], [], []
     for _ in range(args.runs):
         if args.floor:
-            floors.append(timed([sys.executable, "-c", FLOOR, *files])[0])
-        seconds, info = batch_once(files, args.workers, args.dask)
+            seconds, _, cpu = timed([sys.executable, "-c", FLOOR, *files])
+            floors.append(seconds)
+            floor_cpu.append(cpu)
+        seconds, cpu, info = batch_once(files, args.workers, args.dask)
         batches.append(seconds)
+        batch_cpu.append(cpu)
         if args.floor:
             ratios.append(seconds / floors[-1])
+            cpu_ratios.append(cpu / floor_cpu[-1])
     kind = "Dask local-cluster workers" if args.dask else "workers"
     print(f"{info['done']} agreements analysed ({info['failed']} failed) with {args.workers} {kind}: "
           f"{spread(batches)} s (min/median/max of {args.runs}), {info['done'] / statistics.median(batches):.1f} "
           f"agreements/s at the median; peak RSS driver {info['rss_driver']:.0f} MB, largest worker "
           f"{info['rss_worker']:.0f} MB")
+    print(f"batch CPU seconds (workers included): {spread(batch_cpu)}")
     if args.floor:
-        print(f"parse+tokenise floor: {spread(floors)} s; batch / floor: {spread(ratios)}x (target 2x with 2 workers)")
+        print(f"parse+tokenise floor: {spread(floors)} s, CPU {spread(floor_cpu)} s; batch / floor: {spread(ratios)}x "
+              f"(target 2x with 2 workers); CPU batch / floor: {spread(cpu_ratios)}x (on an idle machine the wall "
+              f"ratio with {args.workers} workers is at least this divided by {args.workers})")
     print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
