@@ -15,18 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "corpora"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from user_wait import FLOOR, spread, timed  # noqa: E402  (the same floor and timing as user_wait.py)
+from user_wait import FLOOR, spread, timed, tota_files  # noqa: E402  (the same floor, timing and files as user_wait.py)
 
 BATCH = r"""
 import json, resource, shutil, sys, tempfile, time
@@ -76,13 +72,13 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--floor", action="store_true", help="measure the parse-and-tokenise floor in the same run")
-    ap.add_argument("--tota", type=Path, default=SHARED / "tota")
+    ap.add_argument("--tota", type=Path, default=None, help="folder of ToTA files (default: the shared corpus's)")
     ap.add_argument("--dask", action="store_true", help="run on a local Dask distributed cluster")
     args = ap.parse_args()
-    from analyser.evaluate import held_out_treaties
-
-    held = held_out_treaties(required=True)
-    files = [str(p) for p in sorted(args.tota.glob("pta_*.xml")) if p.stem not in held]
+    files = tota_files()  # HOLDOUT.txt read as user_wait.py reads it, so an older tree is measured on the same files
+    if args.tota is not None:
+        names = {Path(f).name for f in files}
+        files = [str(p) for p in sorted(args.tota.glob("pta_*.xml")) if p.name in names]
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     batches, floors, ratios, info = [], [], [], {}
     batch_cpu, floor_cpu, cpu_ratios = [], [], []

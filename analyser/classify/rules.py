@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 
 from analyser.classify.spacy_import import spacy  # isort: skip  (first: spaCy without its CLI and torch)
-from spacy.attrs import IDS, IS_ALPHA, LOWER
+from spacy.attrs import IDS, LOWER
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.language import Language
