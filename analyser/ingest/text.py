@@ -4,8 +4,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 from analyser.errors import AnalyserError
 from analyser.ingest.base import sha256
 from analyser.model import Block, SourceDocument
@@ -39,6 +37,8 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         pass
     if data.count(b"\x00") > len(data) * _MAX_CONTROL_SHARE:
         raise AnalyserError(path, "binary data, not text (no supported format recognised)")
+    from charset_normalizer import from_bytes  # only for legacy code pages: its import costs every run 30-80 ms
+
     best = from_bytes(data).best()
     if best is None:
         raise AnalyserError(path, "binary data, not text (no supported format recognised)")
