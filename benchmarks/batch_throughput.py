@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -56,15 +57,16 @@ def batch_once(files: list[str], workers: int, dask: bool) -> tuple[float, float
     process, and what it reports."""
     import json
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)  # reaped descendants: the batch and its workers
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", BATCH, str(workers), "dask" if dask else "local", *files],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate()  # reads the pipes; the exit status is collected below with its usage
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([sys.executable, "-c", BATCH, str(workers), "dask" if dask else "local", *files],
+                          capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"batch failed: {err.strip()[-500:]}")
-    return seconds, usage.ru_utime + usage.ru_stime, json.loads(out.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"batch failed: {proc.stderr.strip()[-500:]}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
