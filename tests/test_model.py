@@ -60,7 +60,7 @@ def test_net_on_lower_cased_ascii_answers_as_the_case_insensitive_search():
     """passes_net's fast path (text lower-cased, case-sensitive pattern) against the plain
     case-insensitive search, on every block of the ToTA corpus and on each of its lines."""
     from analyser import ingest
-    from analyser.classify.model import _net
+    from analyser.classify.learned import _net
 
     anycase, lower = _net()
     assert lower is not None
