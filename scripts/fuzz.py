@@ -15,8 +15,14 @@ treaty files, plus hand-built oddities):
   outputs      -o onto a symbolic link, a dangling link, a FIFO, a device node (as root), a file
                with mode 0640; the output must land where named, keep its mode, leave no temp file
 
-Each input runs `analyser analyse` in a child forked from a warmed-up parent (models loaded once),
-with RLIMIT_AS as a hard ceiling and killed after --timeout seconds. Failures, counted per family:
+Each input runs `analyser analyse` in a child forked from a warmed-up parent (the CLI imported and
+the models loaded once, so an input costs its own work and not the ~2 s of interpreter and import
+start-up), with RLIMIT_AS as a hard ceiling, killed after --timeout seconds; its peak RSS is the
+child's own, from wait4. --jobs N runs N such parents side by side (each forked from the warmed
+one, each forking its own children). --spawn runs each input in a fresh `python -m analyser`
+instead (the plain mode: slower, nothing shared with the harness). Inputs are the same whatever
+--jobs and --spawn: each is drawn in order from its family's seeded generator.
+Failures, counted per family:
   internal  exit 3 (an internal error), or any exit other than 0 and 2
   timeout   still running after --timeout seconds
   memory    peak RSS over --memory-mb (the child's own, from wait4), or killed by the ceiling
@@ -24,28 +30,32 @@ with RLIMIT_AS as a hard ceiling and killed after --timeout seconds. Failures, c
   stderr    more than one line on stderr
   output    (outputs family) the named output not written as asked, or a temporary file left
 
-Usage: python scripts/fuzz.py [--n 10000] [--timeout 60] [--memory-mb 1024] [--seed 2026] [--family F ...]
-Prints one line per family and the first failures with their inputs saved under --keep; exits 1 on
-any failure.
+Usage: python scripts/fuzz.py [--n 10000] [--timeout 60] [--memory-mb 1024] [--seed 2026] [--jobs 2]
+                              [--spawn] [--family F ...] [--keep DIR]
+Prints one line per family (with its peak RSS and slowest input) and the first failures, with their
+inputs saved under --keep; exits 1 on any failure.
 """
 from __future__ import annotations
 
 import argparse
 import io
 import json
+import multiprocessing
 import os
 import random
 import resource
 import shutil
 import signal
 import stat
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import zipfile
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,9 +178,15 @@ def _lines(n: int, x: float = 72, y: float = 720) -> bytes:
 
 def _inflating_zip(rng: random.Random) -> bytes:
     """A real DOCX seed with one part (comments or a media file) inflating to 200-800 MB."""
-    seed = _seed_files(".docx")[0]
     size = rng.choice([200] if SMALL else [200, 400, 800]) * 2**20
     name = rng.choice(["word/comments.xml", "word/media/image1.png", "word/document.xml"])
+    return _zip_bomb(size, name)
+
+
+@lru_cache(maxsize=None)
+def _zip_bomb(size: int, name: str) -> bytes:
+    """Built once per size and part: deflating 800 MB takes seconds, and the bytes are the same."""
+    seed = _seed_files(".docx")[0]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(seed)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -189,7 +205,13 @@ def gen_bombs(rng: random.Random) -> Case:
     if rng.random() < 0.5:
         return Case(_inflating_zip(rng), ".docx")
     n = rng.choice([50_000] if SMALL else [50_000, 200_000, 1_000_000])  # ~7, 28, 140 MB of text operators
-    return Case(text_pdf(_lines(n), filt=True), ".pdf", rng.choice([[], ["--pdf-engine", "pdfplumber"]]))
+    return Case(_stream_bomb(n), ".pdf", rng.choice([[], ["--pdf-engine", "pdfplumber"]]))
+
+
+@lru_cache(maxsize=None)
+def _stream_bomb(n: int) -> bytes:
+    """A PDF whose one FlateDecode content stream inflates to n lines (built once per n)."""
+    return text_pdf(_lines(n), filt=True)
 
 
 def gen_geometry(rng: random.Random) -> Case:
@@ -285,8 +307,60 @@ def _check_output(case: Case, out: Path, received: list[bytes]) -> bool:
     return real.is_file() and real.stat().st_size > 0
 
 
-def run_case(case: Case, timeout: float, memory_mb: int, ceiling_mb: int) -> tuple[str, str]:
-    """(outcome, detail): outcome is 'ok', 'error' or one of FAILURES."""
+@dataclass
+class Result:
+    """How one input ended: outcome ('ok', 'error' or one of FAILURES), a detail line, the child's
+    peak RSS and its wall time."""
+
+    outcome: str
+    detail: str
+    rss_mb: float
+    seconds: float
+
+
+def _limits(ceiling_mb: int) -> None:
+    """In the child, before the CLI: its own session (killed as a group) and its memory ceiling."""
+    os.setsid()
+    limit = ceiling_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _fork_cli(argv: list[str], err_path: Path, ceiling_mb: int) -> int:
+    """A child of this (warmed) process running the CLI's main on argv; stderr to err_path."""
+    pid = os.fork()
+    if pid:
+        return pid
+    try:  # the child: limits, quiet output, the CLI
+        _limits(ceiling_mb)
+        fd = os.open(err_path, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.dup2(fd, 2)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        from analyser.cli import main
+
+        code = main(argv)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    except SystemExit as exc:
+        os._exit(exc.code if isinstance(exc.code, int) else 1)
+    except BaseException:  # noqa: BLE001
+        os._exit(99)
+
+
+def _spawn_cli(argv: list[str], err_path: Path, ceiling_mb: int) -> int:
+    """A fresh `python -m analyser` on argv (the plain mode); stderr to err_path."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    with open(err_path, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "analyser", *argv], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err, env=env,
+                                preexec_fn=lambda: _limits(ceiling_mb))
+    proc.returncode = 0  # reaped below by wait4 (its rusage is the point); Popen must not wait
+    return proc.pid
+
+
+def run_case(case: Case, timeout: float, memory_mb: int, ceiling_mb: int, spawn: bool = False) -> Result:
+    """Run one input in its own process and classify how it ended."""
     with tempfile.TemporaryDirectory(prefix="analyser-fuzz-") as tmp:
         folder = Path(tmp)
         path = folder / f"input{case.suffix}"
@@ -294,29 +368,10 @@ def run_case(case: Case, timeout: float, memory_mb: int, ceiling_mb: int) -> tup
         out, reader, received = _prepare_output(case, folder)
         argv = ["analyse", str(path), "--no-ocr", *case.args] + (["-o", str(out)] if out else [])
         err_path = folder / "stderr"
-        pid = os.fork()
-        if pid == 0:  # the child: limits, quiet output, the CLI
-            try:
-                os.setsid()
-                limit = ceiling_mb * 2**20
-                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-                fd = os.open(err_path, os.O_WRONLY | os.O_CREAT, 0o600)
-                os.dup2(fd, 2)
-                null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, 1)
-                from analyser.cli import main
-
-                code = main(argv)
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-            except SystemExit as exc:
-                os._exit(exc.code if isinstance(exc.code, int) else 1)
-            except BaseException:  # noqa: BLE001
-                os._exit(99)
+        start = time.monotonic()
+        pid = (_spawn_cli if spawn else _fork_cli)(argv, err_path, ceiling_mb)
         timer = threading.Timer(timeout, lambda: _kill(pid))
         timer.start()
-        start = time.monotonic()
         _, status, usage = os.wait4(pid, 0)
         timer.cancel()
         elapsed = time.monotonic() - start
@@ -329,21 +384,28 @@ def run_case(case: Case, timeout: float, memory_mb: int, ceiling_mb: int) -> tup
             reader.join(5)
         stderr = err_path.read_text(encoding="utf-8", errors="replace") if err_path.exists() else ""
         rss_mb = usage.ru_maxrss / 1024
-        last = stderr.strip().splitlines()[-1][:160] if stderr.strip() else ""
-        if elapsed >= timeout and os.WIFSIGNALED(status):
-            return "timeout", f"killed after {timeout:.0f} s"
-        if "MemoryError" in stderr or rss_mb > memory_mb:
-            return "memory", f"peak {rss_mb:.0f} MB; {last}"
-        if os.WIFSIGNALED(status):
-            return "crash", f"signal {os.WTERMSIG(status)}; {last}"
-        code = os.WEXITSTATUS(status)
-        if code not in (0, 2):
-            return "internal", f"exit {code}: {last}"
-        if len(stderr.strip().splitlines()) > 1:
-            return "stderr", f"{len(stderr.strip().splitlines())} lines: {stderr.strip().splitlines()[0][:120]}"
-        if code == 0 and case.output and case.output != "file" and not _check_output(case, out, received):
-            return "output", f"{case.output}: output not as named"
-        return ("ok", "") if code == 0 else ("error", last.split(": ", 3)[-1][:60])
+        outcome, detail = _judge(case, status, elapsed, timeout, rss_mb, memory_mb, stderr, out, received)
+        return Result(outcome, detail, rss_mb, elapsed)
+
+
+def _judge(case: Case, status: int, elapsed: float, timeout: float, rss_mb: float, memory_mb: int, stderr: str,
+           out: Path | None, received: list[bytes]) -> tuple[str, str]:
+    """(outcome, detail) of a finished child."""
+    last = stderr.strip().splitlines()[-1][:160] if stderr.strip() else ""
+    if elapsed >= timeout and os.WIFSIGNALED(status):
+        return "timeout", f"killed after {timeout:.0f} s"
+    if "MemoryError" in stderr or rss_mb > memory_mb:
+        return "memory", f"peak {rss_mb:.0f} MB; {last}"
+    if os.WIFSIGNALED(status):
+        return "crash", f"signal {os.WTERMSIG(status)}; {last}"
+    code = os.WEXITSTATUS(status)
+    if code not in (0, 2):
+        return "internal", f"exit {code}: {last}"
+    if len(stderr.strip().splitlines()) > 1:
+        return "stderr", f"{len(stderr.strip().splitlines())} lines: {stderr.strip().splitlines()[0][:120]}"
+    if code == 0 and case.output and case.output != "file" and not _check_output(case, out, received):
+        return "output", f"{case.output}: output not as named"
+    return ("ok", "") if code == 0 else ("error", last.split(": ", 3)[-1][:60])
 
 
 def _kill(pid: int) -> None:
@@ -353,37 +415,73 @@ def _kill(pid: int) -> None:
         pass
 
 
+@dataclass
+class Tally:
+    """Per family: outcome counts, a line per failure, the largest peak RSS and the slowest input."""
+
+    counts: dict[str, Counter]
+    details: dict[str, list[str]]
+    peak_mb: dict[str, float]
+    slowest: dict[str, float]
+
+
 def fuzz(families: list[str], n: int, timeout: float, memory_mb: int, ceiling_mb: int, seed: int,
-         keep: Path | None = None, log=None) -> tuple[dict[str, Counter], dict[str, list[str]]]:
-    """Run n inputs spread over the families (round robin, fixed seed): per family, the outcome
-    counts and a line per failure."""
-    counts: dict[str, Counter] = {f: Counter() for f in families}
-    details: dict[str, list[str]] = {f: [] for f in families}
+         keep: Path | None = None, log=None, jobs: int = 1, spawn: bool = False) -> Tally:
+    """Run n inputs spread over the families (round robin, fixed seed), `jobs` at a time."""
+    tally = Tally({f: Counter() for f in families}, {f: [] for f in families}, dict.fromkeys(families, 0.0),
+                  dict.fromkeys(families, 0.0))
     rngs = {f: random.Random(f"{seed}:{f}") for f in families}
-    for i in range(n):
-        family = families[i % len(families)]
-        case = FAMILIES[family](rngs[family])
-        outcome, detail = run_case(case, timeout, memory_mb, ceiling_mb)
-        counts[family][outcome] += 1
-        if outcome not in OUTCOMES:
-            details[family].append(f"{outcome}: {detail} ({len(case.data)} bytes{', ' + ' '.join(case.args) if case.args else ''}"
-                                   f"{', -o ' + case.output if case.output else ''})")
+    done = 0
+
+    def record(i: int, family: str, case: Case, res: Result) -> None:
+        nonlocal done
+        tally.counts[family][res.outcome] += 1
+        tally.peak_mb[family] = max(tally.peak_mb[family], res.rss_mb)
+        tally.slowest[family] = max(tally.slowest[family], res.seconds)
+        if res.outcome not in OUTCOMES:
+            tally.details[family].append(
+                f"{res.outcome}: {res.detail} (input {i}, {len(case.data)} bytes"
+                f"{', ' + ' '.join(case.args) if case.args else ''}{', -o ' + case.output if case.output else ''})")
             if keep is not None:
                 keep.mkdir(parents=True, exist_ok=True)
                 (keep / f"{family}-{i}{case.suffix}").write_bytes(case.data)
-        if log is not None and (i + 1) % 100 == 0:
-            print(f"... {i + 1}/{n} inputs", file=log)
-            print(table(families, counts), file=log, flush=True)
-    return counts, details
+        done += 1
+        if log is not None and done % 100 == 0:
+            print(f"... {done}/{n} inputs", file=log)
+            print(table(families, tally), file=log, flush=True)
+
+    def cases():
+        for i in range(n):
+            family = families[i % len(families)]
+            yield i, family, FAMILIES[family](rngs[family])
+
+    if jobs <= 1:
+        for i, family, case in cases():
+            record(i, family, case, run_case(case, timeout, memory_mb, ceiling_mb, spawn))
+        return tally
+    # workers forked now, before this process starts any thread: each is a copy of the warmed parent
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pending: deque = deque()
+        for i, family, case in cases():  # at most 2 inputs per worker in memory at once
+            pending.append((i, family, case, pool.apply_async(run_case, (case, timeout, memory_mb, ceiling_mb, spawn))))
+            while len(pending) >= 2 * jobs or (pending and pending[0][3].ready()):
+                i0, f0, c0, res = pending.popleft()
+                record(i0, f0, c0, res.get())
+        while pending:
+            i0, f0, c0, res = pending.popleft()
+            record(i0, f0, c0, res.get())
+    return tally
 
 
-def table(families: list[str], counts: dict[str, Counter]) -> str:
-    """One line per family: inputs, good outcomes and each kind of failure."""
-    lines = [f"{'family':<11} {'inputs':>6} {'ok':>5} {'error':>5} " + " ".join(f"{f:>8}" for f in FAILURES)]
+def table(families: list[str], tally: Tally) -> str:
+    """One line per family: inputs, good outcomes, each kind of failure, peak RSS and slowest input."""
+    lines = [f"{'family':<11} {'inputs':>6} {'ok':>5} {'error':>5} " + " ".join(f"{f:>8}" for f in FAILURES)
+             + f" {'peak MB':>8} {'max s':>6}"]
     for family in families:
-        c = counts[family]
+        c = tally.counts[family]
         lines.append(f"{family:<11} {sum(c.values()):6d} {c['ok']:5d} {c['error']:5d} "
-                     + " ".join(f"{c[f]:8d}" for f in FAILURES))
+                     + " ".join(f"{c[f]:8d}" for f in FAILURES)
+                     + f" {tally.peak_mb[family]:8.0f} {tally.slowest[family]:6.1f}")
     return "\n".join(lines)
 
 
@@ -394,6 +492,8 @@ def main() -> int:
     ap.add_argument("--memory-mb", type=int, default=1024, help="peak RSS above this counts as a failure")
     ap.add_argument("--ceiling-mb", type=int, default=6144, help="RLIMIT_AS of each run (protects the machine)")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--jobs", type=int, default=1, help="inputs run side by side")
+    ap.add_argument("--spawn", action="store_true", help="a fresh interpreter per input instead of a fork")
     ap.add_argument("--family", action="append", choices=sorted(FAMILIES), help="only these families")
     ap.add_argument("--keep", type=Path, help="save the failing inputs here")
     ap.add_argument("--small", action="store_true", help="the cheapest sizes of each family (quick runs)")
@@ -403,17 +503,21 @@ def main() -> int:
     global SMALL
     SMALL = args.small
     start = time.perf_counter()
-    warm_up()
-    counts, details = fuzz(families, args.n, args.timeout, args.memory_mb, args.ceiling_mb, args.seed, args.keep, sys.stderr)
-    failed = sum(c[f] for c in counts.values() for f in FAILURES)
+    if not args.spawn:
+        warm_up()
+    tally = fuzz(families, args.n, args.timeout, args.memory_mb, args.ceiling_mb, args.seed, args.keep, sys.stderr,
+                 args.jobs, args.spawn)
+    failed = sum(c[f] for c in tally.counts.values() for f in FAILURES)
     if args.json:
-        print(json.dumps({f: {"counts": dict(counts[f]), "failures": details[f]} for f in families}))
+        print(json.dumps({f: {"counts": dict(tally.counts[f]), "failures": tally.details[f],
+                              "peak_mb": round(tally.peak_mb[f]), "slowest_s": round(tally.slowest[f], 1)}
+                          for f in families}))
         return 1 if failed else 0
-    print(table(families, counts))
+    print(table(families, tally))
     print(f"total {args.n} inputs in {time.perf_counter() - start:.0f} s (timeout {args.timeout:.0f} s, memory "
-          f"{args.memory_mb} MB): {failed} failures")
+          f"{args.memory_mb} MB, {args.jobs} at a time, {'spawned' if args.spawn else 'forked'}): {failed} failures")
     for family in families:
-        for line in details[family][:5]:
+        for line in tally.details[family][:20]:
             print(f"  {family}: {line}")
     return 1 if failed else 0
 

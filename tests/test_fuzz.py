@@ -38,5 +38,5 @@ def test_fuzz_family(results, family):
 
 def test_unicode_oddities_in_headings_are_handled(tmp_path):
     text = "Art\u00edculo\u00a014.4\u200f\nLas Partes cooperar\u00e1n en materia cultural.\x00\n\u202eArticle 2\n"
-    outcome, detail = fuzz.run_case(fuzz.Case(text.encode("utf-8"), ".txt"), timeout=60, memory_mb=2048, ceiling_mb=6144)
-    assert outcome in {"ok", "error"}, detail
+    res = fuzz.run_case(fuzz.Case(text.encode("utf-8"), ".txt"), timeout=60, memory_mb=2048, ceiling_mb=6144)
+    assert res.outcome in {"ok", "error"}, res.detail
