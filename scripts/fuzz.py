@@ -9,7 +9,8 @@ treaty files, plus hand-built oddities):
   nesting      HTML <div>s and ToTA <article>s/<chapter>s nested thousands deep
   encodings    ToTA XML in UTF-8/16/32, legacy code pages, with true, lying, unknown or UTF-7 declarations
   pdfplumber   PDF mutations read with --pdf-engine pdfplumber
-  bombs        PDF FlateDecode streams and DOCX parts that inflate to hundreds of MB
+  bombs        PDF FlateDecode streams and DOCX parts that inflate to hundreds of MB, thousands of
+               pages drawing one content stream, uncompressed content streams of tens of MB
   geometry     PDFs whose MediaBox is huge, negative, empty, non-numeric or out of range; both engines
   format-pdf   --format pdf (the annotated copy written by pypdf) on PDF mutations
   outputs      -o onto a symbolic link, a dangling link, a FIFO, a device node (as root), a file
@@ -21,7 +22,10 @@ start-up), with RLIMIT_AS as a hard ceiling, killed after --timeout seconds; its
 child's own, from wait4. --jobs N runs N such parents side by side (each forked from the warmed
 one, each forking its own children). --spawn runs each input in a fresh `python -m analyser`
 instead (the plain mode: slower, nothing shared with the harness). Inputs are the same whatever
---jobs and --spawn: each is drawn in order from its family's seeded generator.
+--jobs and --spawn: each is drawn in order from its family's seeded generator. An input identical to
+an earlier one (same bytes, suffix, arguments and output kind: the huge, nesting, bombs and
+outputs families draw from a few dozen) is counted again with the earlier run's result instead of
+being run again, since the CLI is deterministic (--rerun runs every one).
 Failures, counted per family:
   internal  exit 3 (an internal error), or any exit other than 0 and 2
   timeout   still running after --timeout seconds
@@ -38,6 +42,7 @@ inputs saved under --keep; exits 1 on any failure.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import multiprocessing
@@ -61,7 +66,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fuzz_seeds"
 sys.path.insert(0, str(ROOT / "tests"))
-from pdfhostile import lines as _pdf_lines, text_pdf  # noqa: E402  (the tests' hand-written PDFs)
+from pdfhostile import lines as _pdf_lines, shared_pages, text_pdf  # noqa: E402  (the tests' hand-written PDFs)
 TEXTS = ROOT / "corpora" / "texts"
 SAMPLE = ROOT / "corpora" / "samples" / "canada-peru-fta-2008.xml"
 ODDITIES = ["\x00", "\u200f", "\u200e", "\u202e", "\u0301", "\u0327", "\u00a0", "\ufeff", "\u2028", "\ud7ff", "\U0001f600",
@@ -202,10 +207,27 @@ def _zip_bomb(size: int, name: str) -> bytes:
 
 
 def gen_bombs(rng: random.Random) -> Case:
-    if rng.random() < 0.5:
+    r = rng.random()
+    if r < 0.4:
         return Case(_inflating_zip(rng), ".docx")
-    n = rng.choice([50_000] if SMALL else [50_000, 200_000, 1_000_000])  # ~7, 28, 140 MB of text operators
-    return Case(_stream_bomb(n), ".pdf", rng.choice([[], ["--pdf-engine", "pdfplumber"]]))
+    engine = rng.choice([[], ["--pdf-engine", "pdfplumber"]])
+    if r < 0.7:
+        n = rng.choice([50_000] if SMALL else [50_000, 200_000, 1_000_000])  # ~7, 28, 140 MB of text operators
+        return Case(_stream_bomb(n), ".pdf", engine)
+    if r < 0.85:  # pages sharing one stream of 1,800 lines (~190k characters each)
+        return Case(_shared_bomb(rng.choice([30] if SMALL else [30, 500, 5000])), ".pdf", engine)
+    return Case(_raw_paths(rng.choice([5] if SMALL else [5, 20, 45])), ".pdf", engine)
+
+
+@lru_cache(maxsize=None)
+def _shared_bomb(pages: int) -> bytes:
+    return shared_pages(_lines(1800), pages)
+
+
+@lru_cache(maxsize=None)
+def _raw_paths(mb: int) -> bytes:
+    """One page whose uncompressed content stream is `mb` MB of path operators."""
+    return text_pdf(b"0 0 m 1 1 l S\n" * (mb * 2**20 // 14))
 
 
 @lru_cache(maxsize=None)
@@ -423,11 +445,17 @@ class Tally:
     details: dict[str, list[str]]
     peak_mb: dict[str, float]
     slowest: dict[str, float]
+    runs: int = 0  # inputs actually run (the others repeat an earlier input)
+
+
+def _key(case: Case) -> tuple:
+    return hashlib.sha256(case.data).hexdigest(), case.suffix, tuple(case.args), case.output
 
 
 def fuzz(families: list[str], n: int, timeout: float, memory_mb: int, ceiling_mb: int, seed: int,
-         keep: Path | None = None, log=None, jobs: int = 1, spawn: bool = False) -> Tally:
-    """Run n inputs spread over the families (round robin, fixed seed), `jobs` at a time."""
+         keep: Path | None = None, log=None, jobs: int = 1, spawn: bool = False, rerun: bool = False) -> Tally:
+    """Run n inputs spread over the families (round robin, fixed seed), `jobs` at a time; an
+    input identical to an earlier one takes its result unless `rerun`."""
     tally = Tally({f: Counter() for f in families}, {f: [] for f in families}, dict.fromkeys(families, 0.0),
                   dict.fromkeys(families, 0.0))
     rngs = {f: random.Random(f"{seed}:{f}") for f in families}
@@ -455,15 +483,24 @@ def fuzz(families: list[str], n: int, timeout: float, memory_mb: int, ceiling_mb
             family = families[i % len(families)]
             yield i, family, FAMILIES[family](rngs[family])
 
+    earlier: dict[tuple, object] = {}  # input key -> its Result (or, with jobs, its AsyncResult)
     if jobs <= 1:
         for i, family, case in cases():
-            record(i, family, case, run_case(case, timeout, memory_mb, ceiling_mb, spawn))
+            key = _key(case)
+            if rerun or key not in earlier:
+                earlier[key] = run_case(case, timeout, memory_mb, ceiling_mb, spawn)
+                tally.runs += 1
+            record(i, family, case, earlier[key])
         return tally
     # workers forked now, before this process starts any thread: each is a copy of the warmed parent
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pending: deque = deque()
         for i, family, case in cases():  # at most 2 inputs per worker in memory at once
-            pending.append((i, family, case, pool.apply_async(run_case, (case, timeout, memory_mb, ceiling_mb, spawn))))
+            key = _key(case)
+            if rerun or key not in earlier:
+                earlier[key] = pool.apply_async(run_case, (case, timeout, memory_mb, ceiling_mb, spawn))
+                tally.runs += 1
+            pending.append((i, family, case, earlier[key]))
             while len(pending) >= 2 * jobs or (pending and pending[0][3].ready()):
                 i0, f0, c0, res = pending.popleft()
                 record(i0, f0, c0, res.get())
@@ -494,6 +531,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--jobs", type=int, default=1, help="inputs run side by side")
     ap.add_argument("--spawn", action="store_true", help="a fresh interpreter per input instead of a fork")
+    ap.add_argument("--rerun", action="store_true", help="run inputs identical to an earlier one again")
     ap.add_argument("--family", action="append", choices=sorted(FAMILIES), help="only these families")
     ap.add_argument("--keep", type=Path, help="save the failing inputs here")
     ap.add_argument("--small", action="store_true", help="the cheapest sizes of each family (quick runs)")
@@ -506,15 +544,15 @@ def main() -> int:
     if not args.spawn:
         warm_up()
     tally = fuzz(families, args.n, args.timeout, args.memory_mb, args.ceiling_mb, args.seed, args.keep, sys.stderr,
-                 args.jobs, args.spawn)
+                 args.jobs, args.spawn, args.rerun)
     failed = sum(c[f] for c in tally.counts.values() for f in FAILURES)
     if args.json:
         print(json.dumps({f: {"counts": dict(tally.counts[f]), "failures": tally.details[f],
                               "peak_mb": round(tally.peak_mb[f]), "slowest_s": round(tally.slowest[f], 1)}
-                          for f in families}))
+                          for f in families} | {"runs": tally.runs}))
         return 1 if failed else 0
     print(table(families, tally))
-    print(f"total {args.n} inputs in {time.perf_counter() - start:.0f} s (timeout {args.timeout:.0f} s, memory "
+    print(f"total {args.n} inputs ({tally.runs} run, the rest identical to an earlier input) in {time.perf_counter() - start:.0f} s (timeout {args.timeout:.0f} s, memory "
           f"{args.memory_mb} MB, {args.jobs} at a time, {'spawned' if args.spawn else 'forked'}): {failed} failures")
     for family in families:
         for line in tally.details[family][:20]:

@@ -38,3 +38,16 @@ CLAUSE = b"Nothing in this Agreement shall be construed to apply to measures wit
 def lines(n: int, x: float = 72, y: float = 720, clause: bytes = CLAUSE) -> bytes:
     """A content stream of n lines of a real clause, starting at (x, y)."""
     return b"BT /F1 9 Tf %g %g Td 11 TL " % (x, y) + b"".join(b"(" + clause + b") '\n" for _ in range(n)) + b"ET"
+
+
+def shared_pages(content: bytes, n: int, filt: bool = True) -> bytes:
+    """n pages that all draw the same content stream: small on disk, n times its text when read."""
+    data = zlib.compress(content) if filt else content
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(n))
+    return pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n,
+        b"<< /Length %d" % len(data) + (b" /Filter /FlateDecode" if filt else b"") + b" >>\nstream\n" + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>"] * n,
+    ])

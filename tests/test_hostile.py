@@ -2,6 +2,7 @@
 or the one-line error naming the file and the reason, never an internal error."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -224,6 +225,36 @@ def test_pdf_page_limits_name_the_limit(monkeypatch, engine):
     monkeypatch.setattr(pdf_mod, "MAX_PAGE_OBJECTS", 100)
     with pytest.raises(AnalyserError, match="page 1 (content too large|holds too many objects).*the limit"):
         pdf_mod.PdfBackend().load(data, "dense.pdf", AnalyseOptions(pdf_engine=engine, ocr=False))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pdf_pages_sharing_one_stream_meet_the_document_limit(tmp_path, engine):
+    from pdfhostile import lines, shared_pages
+
+    # 30 KB on disk: 2,000 pages of 90,000 characters each (16 GB and a hang before the limit)
+    path = _write(tmp_path, "shared.pdf", shared_pages(lines(900), 2000))
+    limit = "4,000,000" if engine == "pdfium" else "1,000,000"
+    assert f"too much text (over {limit} characters by page" in one_line_error(
+        run("analyse", path, "--pdf-engine", engine, "--no-ocr"), str(path))
+
+
+def test_pdf_document_object_limit(monkeypatch):
+    from analyser.ingest import pdf as pdf_mod
+    from pdfhostile import lines, shared_pages
+
+    monkeypatch.setattr(pdf_mod, "MAX_DOC_OBJECTS", 2500)
+    with pytest.raises(AnalyserError, match=r"too many objects \(over 2,500 by page 3, the limit\)"):
+        pdf_mod.PdfBackend("pdfium", ocr=False).load(shared_pages(lines(1000), 5), "objects.pdf")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pdf_uncompressed_content_stream_over_the_limit_is_refused(tmp_path, engine):
+    from pdfhostile import text_pdf
+
+    # 5 MB of path operators in the clear: pdfium would parse them all before counting objects
+    path = _write(tmp_path, "paths.pdf", text_pdf(b"0 0 m 1 1 l S\n" * 400_000))
+    line = one_line_error(run("analyse", path, "--pdf-engine", engine, "--no-ocr"), str(path))
+    assert re.search(r"PDF content stream too large \(5,600,00\d bytes > 4 MB, the limit\)", line), line  # with its EOL
 
 
 def test_pdfplumber_applies_the_page_limit(monkeypatch):

@@ -46,6 +46,14 @@ MAX_PAGES = 5000  # a longer PDF is refused with a clear reason (time and memory
 MAX_STREAM_BYTES = 4 * 2**20
 MAX_PAGE_OBJECTS = 50_000  # objects on one page, counted before pdfium builds its text
 MAX_PAGE_CHARS = 200_000  # characters on one page
+# Pages may share one content stream, so the per-page bounds alone allow 5,000 x 200,000
+# characters from a 300 KB file (16 GB were seen). Both engines keep every page's characters
+# until the layout is closed (~110 bytes each in all, measured), so the document's characters and
+# objects are bounded too. The corpus' largest: 873k characters (510 pages), 128k objects. At the
+# limit, pdfium's read peaks at 0.55 GB; pdfplumber keeps ~4x more per character, and slower.
+MAX_DOC_CHARS = 4_000_000
+MAX_DOC_CHARS_PLUMBER = 1_000_000
+MAX_DOC_OBJECTS = 1_000_000
 # pdfplumber interprets a page in Python (~400 bytes per character): its decoded content is capped first.
 MAX_PAGE_CONTENT_BYTES = 2 * 2**20
 OCR_TIMEOUT_S = 600
@@ -301,11 +309,12 @@ def column_order(text: str, box: Callable[[int], tuple[float, float, float, floa
 
 _STREAM = re.compile(rb"stream\r?\n")
 _IMAGE = re.compile(rb"/Subtype\s*/Image")
+_NOT_CONTENT = re.compile(rb"/Length[123]\b|/Subtype\s*/(?!Form\b)")  # fonts, images, metadata, ICC...
 
 
 def check_streams(data: bytes, path: str) -> None:
-    """Refuse a PDF with a FlateDecode stream that inflates beyond MAX_STREAM_BYTES, before any
-    engine inflates it whole. Each stream is inflated in 1 MB steps and the output dropped, so
+    """Refuse a PDF with a FlateDecode stream that inflates beyond MAX_STREAM_BYTES, or an
+    uncompressed content stream beyond it, before any engine reads it whole. Each stream is inflated in 1 MB steps and the output dropped, so
     this costs time linear in the inflated size and no memory."""
     import zlib
 
@@ -320,7 +329,14 @@ def check_streams(data: bytes, path: str) -> None:
         pos = max(end, start)
         head = data[max(0, m.start() - 1024):m.start()]
         head = head[head.rfind(b"obj") + 1:]  # this object's dictionary only
-        if b"Flate" not in head or _IMAGE.search(head):
+        if b"Flate" not in head:
+            # a page's content not compressed: pdfium parses all of it when the page opens, before
+            # its objects can be counted (a 42 MB stream of paths took 0.98 GB)
+            if end - start > MAX_STREAM_BYTES and not _NOT_CONTENT.search(head):
+                raise AnalyserError(path, f"PDF content stream too large ({end - start:,} bytes > "
+                                          f"{MAX_STREAM_BYTES // 2**20} MB, the limit): a generated file")
+            continue
+        if _IMAGE.search(head):
             continue
         inflater, total, chunk = zlib.decompressobj(), 0, data[start:end]
         try:
@@ -339,6 +355,24 @@ def check_streams(data: bytes, path: str) -> None:
 
 def _too_many_chars(path: str, number: int, count: int) -> AnalyserError:
     return AnalyserError(path, f"page {number} holds too much text ({count:,} characters > {MAX_PAGE_CHARS:,}, the limit)")
+
+
+class _Budget:
+    """The document's characters and objects so far, refused past MAX_DOC_CHARS or MAX_DOC_OBJECTS."""
+
+    def __init__(self, path: str, max_chars: int = MAX_DOC_CHARS) -> None:
+        self.path, self.max_chars, self.chars, self.objects = path, max_chars, 0, 0
+
+    def add(self, number: int, chars: int, objects: int = 0) -> None:
+        self.chars += chars
+        self.objects += objects
+        if self.chars > self.max_chars:
+            raise AnalyserError(self.path, f"too much text (over {self.max_chars:,} characters by page {number}, "
+                                           "the limit); split the file")
+        if self.objects > MAX_DOC_OBJECTS:
+            raise AnalyserError(self.path, f"too many objects (over {MAX_DOC_OBJECTS:,} by page {number}, "
+                                           "the limit); split the file")
+
 
 def _open_pdfium(data: bytes, path: str, password: str | None = None) -> Any:
     import pypdfium2 as pdfium
@@ -390,6 +424,7 @@ def _pdfium_read(pdf: Any, opened: list[Any], only: set[int] | None, path: str) 
     import pypdfium2 as pdfium
 
     pages = []
+    budget = _Budget(path)
     for i in range(len(pdf)):
         if only is not None and i + 1 not in only:
             pages.append(_skipped(i + 1))
@@ -404,6 +439,7 @@ def _pdfium_read(pdf: Any, opened: list[Any], only: set[int] | None, path: str) 
             opened.append(textpage)
             if textpage.count_chars() > MAX_PAGE_CHARS:
                 raise _too_many_chars(path, i + 1, textpage.count_chars())
+            budget.add(i + 1, textpage.count_chars(), objects)
             text = textpage.get_text_range()
         except pdfium.PdfiumError:
             # A damaged page: kept as an empty, unreadable page; the others are still analysed.
@@ -491,12 +527,13 @@ def _pdfplumber_pages(data: bytes, path: str, only: set[int] | None) -> tuple[li
             raise AnalyserError(path, _pdfminer_reason(exc)) from None
         pages = []
         labels = _pdfminer_labels(pdf, n)
+        budget = _Budget(path, MAX_DOC_CHARS_PLUMBER)
         for i in range(n):
             if only is not None and i + 1 not in only:
                 pages.append(_skipped(i + 1))
                 continue
             try:
-                page = _pdfplumber_page(pdf.pages[i], i + 1, path, labels[i])
+                page = _pdfplumber_page(pdf.pages[i], i + 1, path, labels[i], budget)
             except AnalyserError:
                 raise
             except Exception:  # noqa: BLE001 - a damaged page: kept as unreadable, the others are still analysed
@@ -517,7 +554,7 @@ def _close_plumber(pdf: Any) -> None:
         pass
 
 
-def _pdfplumber_page(page: Any, number: int, path: str, label: str | None = None) -> Page:
+def _pdfplumber_page(page: Any, number: int, path: str, label: str | None = None, budget: _Budget | None = None) -> Page:
     """One page read with pdfplumber, its content size and character count checked first."""
     try:
         size = _content_bytes(page.page_obj)
@@ -526,6 +563,8 @@ def _pdfplumber_page(page: Any, number: int, path: str, label: str | None = None
                                       f"{MAX_PAGE_CONTENT_BYTES:,}, the limit for --pdf-engine pdfplumber)")
         if len(page.chars) > MAX_PAGE_CHARS:
             raise _too_many_chars(path, number, len(page.chars))
+        if budget is not None:
+            budget.add(number, len(page.chars))
         return _plumber_read(page, label)
     finally:
         page.close()  # pdfplumber keeps every parsed page in memory otherwise
