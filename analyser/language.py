@@ -25,6 +25,9 @@ MIN_CHARS = 120
 UNSUPPORTED_MIN_PROB = 0.95
 # The document language is read from this many characters spread over the text.
 DOC_SAMPLE_CHARS = 20_000
+# A provision is detected on a sample of this many characters when longer (a pasted agreement of
+# millions of characters as one provision took py3langid a minute); the corpus' are all shorter.
+PROVISION_SAMPLE_CHARS = 200_000
 
 
 class Engine(Protocol):
@@ -149,11 +152,12 @@ def engine(name: str = "py3langid") -> Engine:
         raise ValueError(f"unknown language engine {name!r}; choose one of {sorted(ENGINES)}") from None
 
 
-def _sample(text: str) -> str:
-    if len(text) <= DOC_SAMPLE_CHARS:
+def _sample(text: str, size: int = DOC_SAMPLE_CHARS) -> str:
+    """Four evenly spaced parts of the text, `size` characters in all (the text when shorter)."""
+    if len(text) <= size:
         return text
     step = len(text) // 4
-    part = DOC_SAMPLE_CHARS // 4
+    part = size // 4
     return " ".join(text[i * step : i * step + part] for i in range(4))
 
 
@@ -181,7 +185,8 @@ def _assign(doc: Document, eng: Engine) -> Document:
     lang, prob = eng.detect(_sample(doc.text))
     if lang not in SUPPORTED:
         # A bilingual file may have a supported main half: vote over the long provisions.
-        votes = Counter(eng.detect(p.text)[0] for p in doc.provisions if len(p.text) >= MIN_CHARS)
+        votes = Counter(eng.detect(_sample(p.text, PROVISION_SAMPLE_CHARS))[0] for p in doc.provisions
+                        if len(p.text) >= MIN_CHARS)
         supported_votes = {k: v for k, v in votes.items() if k in SUPPORTED}
         if supported_votes and sum(supported_votes.values()) >= 0.3 * sum(votes.values()):
             lang = max(supported_votes, key=supported_votes.get)
@@ -193,14 +198,15 @@ def _assign(doc: Document, eng: Engine) -> Document:
         if len(p.text) < MIN_CHARS:
             p.language = lang
             continue
-        plang, pprob = eng.detect(p.text)
+        sample = _sample(p.text, PROVISION_SAMPLE_CHARS)
+        plang, pprob = eng.detect(sample)
         if plang in SUPPORTED:
             p.language = plang
         elif pprob >= UNSUPPORTED_MIN_PROB:
             p.language = plang
             others[plang] += 1
         else:
-            p.language = eng.detect_supported(p.text, default=lang)
+            p.language = eng.detect_supported(sample, default=lang)
     if others:
         listed = ", ".join(f"{n} in {k!r}" for k, n in others.most_common())
         doc.warnings.append(AnalysisWarning("language", f"provisions in unsupported languages were not analysed: {listed}"))

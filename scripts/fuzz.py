@@ -28,7 +28,9 @@ outputs families draw from a few dozen) is counted again with the earlier run's 
 being run again, since the CLI is deterministic (--rerun runs every one).
 Failures, counted per family:
   internal  exit 3 (an internal error), or any exit other than 0 and 2
-  timeout   still running after --timeout seconds
+  timeout   still running after --timeout seconds (with --cpu-clock: over --timeout seconds of CPU,
+            or still running after 10 x --timeout seconds: on a loaded machine, under nice, the wall
+            clock measures the neighbours; the table shows the slowest wall and CPU times either way)
   memory    peak RSS over --memory-mb (the child's own, from wait4), or killed by the ceiling
   crash     ended by a signal (SIGABRT, SIGSEGV)
   stderr    more than one line on stderr
@@ -332,28 +334,35 @@ def _check_output(case: Case, out: Path, received: list[bytes]) -> bool:
 @dataclass
 class Result:
     """How one input ended: outcome ('ok', 'error' or one of FAILURES), a detail line, the child's
-    peak RSS and its wall time."""
+    peak RSS, its wall time and its CPU time."""
 
     outcome: str
     detail: str
     rss_mb: float
     seconds: float
+    cpu_seconds: float = 0.0
 
 
-def _limits(ceiling_mb: int) -> None:
-    """In the child, before the CLI: its own session (killed as a group) and its memory ceiling."""
+WALL_FACTOR = 10  # --cpu-clock: a run that waits (a hang, not work) is killed after this many timeouts
+
+
+def _limits(ceiling_mb: int, cpu_s: float | None = None) -> None:
+    """In the child, before the CLI: its own session (killed as a group), its memory ceiling and,
+    when timed on the CPU clock, its CPU seconds (SIGXCPU, then SIGKILL a second later)."""
     os.setsid()
     limit = ceiling_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if cpu_s is not None:
+        resource.setrlimit(resource.RLIMIT_CPU, (int(cpu_s), int(cpu_s) + 1))
 
 
-def _fork_cli(argv: list[str], err_path: Path, ceiling_mb: int) -> int:
+def _fork_cli(argv: list[str], err_path: Path, ceiling_mb: int, cpu_s: float | None = None) -> int:
     """A child of this (warmed) process running the CLI's main on argv; stderr to err_path."""
     pid = os.fork()
     if pid:
         return pid
     try:  # the child: limits, quiet output, the CLI
-        _limits(ceiling_mb)
+        _limits(ceiling_mb, cpu_s)
         fd = os.open(err_path, os.O_WRONLY | os.O_CREAT, 0o600)
         os.dup2(fd, 2)
         null = os.open(os.devnull, os.O_WRONLY)
@@ -370,18 +379,19 @@ def _fork_cli(argv: list[str], err_path: Path, ceiling_mb: int) -> int:
         os._exit(99)
 
 
-def _spawn_cli(argv: list[str], err_path: Path, ceiling_mb: int) -> int:
+def _spawn_cli(argv: list[str], err_path: Path, ceiling_mb: int, cpu_s: float | None = None) -> int:
     """A fresh `python -m analyser` on argv (the plain mode); stderr to err_path."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     with open(err_path, "wb") as err:
         proc = subprocess.Popen([sys.executable, "-m", "analyser", *argv], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=err, env=env,
-                                preexec_fn=lambda: _limits(ceiling_mb))
+                                preexec_fn=lambda: _limits(ceiling_mb, cpu_s))
     proc.returncode = 0  # reaped below by wait4 (its rusage is the point); Popen must not wait
     return proc.pid
 
 
-def run_case(case: Case, timeout: float, memory_mb: int, ceiling_mb: int, spawn: bool = False) -> Result:
+def run_case(case: Case, timeout: float, memory_mb: int, ceiling_mb: int, spawn: bool = False,
+             cpu_clock: bool = False) -> Result:
     """Run one input in its own process and classify how it ended."""
     with tempfile.TemporaryDirectory(prefix="analyser-fuzz-") as tmp:
         folder = Path(tmp)
@@ -391,8 +401,9 @@ def run_case(case: Case, timeout: float, memory_mb: int, ceiling_mb: int, spawn:
         argv = ["analyse", str(path), "--no-ocr", *case.args] + (["-o", str(out)] if out else [])
         err_path = folder / "stderr"
         start = time.monotonic()
-        pid = (_spawn_cli if spawn else _fork_cli)(argv, err_path, ceiling_mb)
-        timer = threading.Timer(timeout, lambda: _kill(pid))
+        pid = (_spawn_cli if spawn else _fork_cli)(argv, err_path, ceiling_mb, timeout if cpu_clock else None)
+        wall = timeout * WALL_FACTOR if cpu_clock else timeout
+        timer = threading.Timer(wall, lambda: _kill(pid))
         timer.start()
         _, status, usage = os.wait4(pid, 0)
         timer.cancel()
@@ -406,16 +417,20 @@ def run_case(case: Case, timeout: float, memory_mb: int, ceiling_mb: int, spawn:
             reader.join(5)
         stderr = err_path.read_text(encoding="utf-8", errors="replace") if err_path.exists() else ""
         rss_mb = usage.ru_maxrss / 1024
-        outcome, detail = _judge(case, status, elapsed, timeout, rss_mb, memory_mb, stderr, out, received)
-        return Result(outcome, detail, rss_mb, elapsed)
+        cpu = usage.ru_utime + usage.ru_stime
+        outcome, detail = _judge(case, status, elapsed, wall, cpu, timeout if cpu_clock else None, rss_mb, memory_mb,
+                                 stderr, out, received)
+        return Result(outcome, detail, rss_mb, elapsed, cpu)
 
 
-def _judge(case: Case, status: int, elapsed: float, timeout: float, rss_mb: float, memory_mb: int, stderr: str,
-           out: Path | None, received: list[bytes]) -> tuple[str, str]:
+def _judge(case: Case, status: int, elapsed: float, wall: float, cpu: float, cpu_limit: float | None, rss_mb: float,
+           memory_mb: int, stderr: str, out: Path | None, received: list[bytes]) -> tuple[str, str]:
     """(outcome, detail) of a finished child."""
     last = stderr.strip().splitlines()[-1][:160] if stderr.strip() else ""
-    if elapsed >= timeout and os.WIFSIGNALED(status):
-        return "timeout", f"killed after {timeout:.0f} s"
+    if elapsed >= wall and os.WIFSIGNALED(status):
+        return "timeout", f"killed after {wall:.0f} s (wall clock; {cpu:.0f} s of CPU)"
+    if cpu_limit is not None and os.WIFSIGNALED(status) and (os.WTERMSIG(status) == signal.SIGXCPU or cpu >= cpu_limit):
+        return "timeout", f"killed after {cpu:.0f} s of CPU ({elapsed:.0f} s wall clock)"
     if "MemoryError" in stderr or rss_mb > memory_mb:
         return "memory", f"peak {rss_mb:.0f} MB; {last}"
     if os.WIFSIGNALED(status):
@@ -445,6 +460,7 @@ class Tally:
     details: dict[str, list[str]]
     peak_mb: dict[str, float]
     slowest: dict[str, float]
+    slowest_cpu: dict[str, float] = field(default_factory=dict)
     runs: int = 0  # inputs actually run (the others repeat an earlier input)
 
 
@@ -453,7 +469,8 @@ def _key(case: Case) -> tuple:
 
 
 def fuzz(families: list[str], n: int, timeout: float, memory_mb: int, ceiling_mb: int, seed: int,
-         keep: Path | None = None, log=None, jobs: int = 1, spawn: bool = False, rerun: bool = False) -> Tally:
+         keep: Path | None = None, log=None, jobs: int = 1, spawn: bool = False, rerun: bool = False,
+         cpu_clock: bool = False) -> Tally:
     """Run n inputs spread over the families (round robin, fixed seed), `jobs` at a time; an
     input identical to an earlier one takes its result unless `rerun`."""
     tally = Tally({f: Counter() for f in families}, {f: [] for f in families}, dict.fromkeys(families, 0.0),
@@ -466,6 +483,7 @@ def fuzz(families: list[str], n: int, timeout: float, memory_mb: int, ceiling_mb
         tally.counts[family][res.outcome] += 1
         tally.peak_mb[family] = max(tally.peak_mb[family], res.rss_mb)
         tally.slowest[family] = max(tally.slowest[family], res.seconds)
+        tally.slowest_cpu[family] = max(tally.slowest_cpu.get(family, 0.0), res.cpu_seconds)
         if res.outcome not in OUTCOMES:
             tally.details[family].append(
                 f"{res.outcome}: {res.detail} (input {i}, {len(case.data)} bytes"
@@ -488,7 +506,7 @@ def fuzz(families: list[str], n: int, timeout: float, memory_mb: int, ceiling_mb
         for i, family, case in cases():
             key = _key(case)
             if rerun or key not in earlier:
-                earlier[key] = run_case(case, timeout, memory_mb, ceiling_mb, spawn)
+                earlier[key] = run_case(case, timeout, memory_mb, ceiling_mb, spawn, cpu_clock)
                 tally.runs += 1
             record(i, family, case, earlier[key])
         return tally
@@ -498,7 +516,7 @@ def fuzz(families: list[str], n: int, timeout: float, memory_mb: int, ceiling_mb
         for i, family, case in cases():  # at most 2 inputs per worker in memory at once
             key = _key(case)
             if rerun or key not in earlier:
-                earlier[key] = pool.apply_async(run_case, (case, timeout, memory_mb, ceiling_mb, spawn))
+                earlier[key] = pool.apply_async(run_case, (case, timeout, memory_mb, ceiling_mb, spawn, cpu_clock))
                 tally.runs += 1
             pending.append((i, family, case, earlier[key]))
             while len(pending) >= 2 * jobs or (pending and pending[0][3].ready()):
@@ -513,12 +531,12 @@ def fuzz(families: list[str], n: int, timeout: float, memory_mb: int, ceiling_mb
 def table(families: list[str], tally: Tally) -> str:
     """One line per family: inputs, good outcomes, each kind of failure, peak RSS and slowest input."""
     lines = [f"{'family':<11} {'inputs':>6} {'ok':>5} {'error':>5} " + " ".join(f"{f:>8}" for f in FAILURES)
-             + f" {'peak MB':>8} {'max s':>6}"]
+             + f" {'peak MB':>8} {'max s':>6} {'max cpu':>7}"]
     for family in families:
         c = tally.counts[family]
         lines.append(f"{family:<11} {sum(c.values()):6d} {c['ok']:5d} {c['error']:5d} "
                      + " ".join(f"{c[f]:8d}" for f in FAILURES)
-                     + f" {tally.peak_mb[family]:8.0f} {tally.slowest[family]:6.1f}")
+                     + f" {tally.peak_mb[family]:8.0f} {tally.slowest[family]:6.1f} {tally.slowest_cpu.get(family, 0.0):7.1f}")
     return "\n".join(lines)
 
 
@@ -532,6 +550,8 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=1, help="inputs run side by side")
     ap.add_argument("--spawn", action="store_true", help="a fresh interpreter per input instead of a fork")
     ap.add_argument("--rerun", action="store_true", help="run inputs identical to an earlier one again")
+    ap.add_argument("--cpu-clock", action="store_true",
+                    help=f"time out on CPU seconds (a hang: after {WALL_FACTOR} x the timeout), for loaded machines")
     ap.add_argument("--family", action="append", choices=sorted(FAMILIES), help="only these families")
     ap.add_argument("--keep", type=Path, help="save the failing inputs here")
     ap.add_argument("--small", action="store_true", help="the cheapest sizes of each family (quick runs)")
@@ -544,15 +564,16 @@ def main() -> int:
     if not args.spawn:
         warm_up()
     tally = fuzz(families, args.n, args.timeout, args.memory_mb, args.ceiling_mb, args.seed, args.keep, sys.stderr,
-                 args.jobs, args.spawn, args.rerun)
+                 args.jobs, args.spawn, args.rerun, args.cpu_clock)
     failed = sum(c[f] for c in tally.counts.values() for f in FAILURES)
     if args.json:
         print(json.dumps({f: {"counts": dict(tally.counts[f]), "failures": tally.details[f],
-                              "peak_mb": round(tally.peak_mb[f]), "slowest_s": round(tally.slowest[f], 1)}
+                              "peak_mb": round(tally.peak_mb[f]), "slowest_s": round(tally.slowest[f], 1),
+                              "slowest_cpu_s": round(tally.slowest_cpu.get(f, 0.0), 1)}
                           for f in families} | {"runs": tally.runs}))
         return 1 if failed else 0
     print(table(families, tally))
-    print(f"total {args.n} inputs ({tally.runs} run, the rest identical to an earlier input) in {time.perf_counter() - start:.0f} s (timeout {args.timeout:.0f} s, memory "
+    print(f"total {args.n} inputs ({tally.runs} run, the rest identical to an earlier input) in {time.perf_counter() - start:.0f} s (timeout {args.timeout:.0f} s{' of CPU' if args.cpu_clock else ''}, memory "
           f"{args.memory_mb} MB, {args.jobs} at a time, {'spawned' if args.spawn else 'forked'}): {failed} failures")
     for family in families:
         for line in tally.details[family][:20]:

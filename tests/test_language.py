@@ -5,7 +5,7 @@ import pytest
 
 from analyser import ingest, language, structure
 from analyser.errors import AnalyserError
-from analyser.model import Block, SourceDocument
+from analyser.model import Block, Document, Provision, SourceDocument
 from conftest import TEXTS, tota
 
 
@@ -54,3 +54,21 @@ def test_engines_survive_number_only_strings_and_are_deterministic(engine):
     eng.detect_supported("(iii)")
     snippet = "trato nacional y acceso"
     assert len({eng.detect_supported(snippet) for _ in range(5)}) == 1
+
+
+def test_a_provision_of_millions_of_characters_is_detected_on_a_bounded_sample(monkeypatch):
+    """A pasted agreement read as one provision: py3langid sees a sample, not 2 million characters,
+    and still names the language of the text."""
+    spanish = (TEXTS / "es-tratado-de-montevideo-1980-aladi.txt").read_text(encoding="utf-8")
+    text = (spanish + "\n") * (2_000_000 // len(spanish) + 1)
+    longest = Provision(id="p1", kind="article", heading="", text=text, start=0, end=len(text))
+    doc = Document(source="pasted.txt", sha256="0", format="text", text=text, provisions=[longest])
+    seen: list[int] = []
+    eng = language.engine("py3langid")
+    detect = eng.detect
+    monkeypatch.setattr(eng, "detect", lambda t: (seen.append(len(t)), detect(t))[1])
+    monkeypatch.setattr(language, "engine", lambda name="py3langid": eng)
+    language.assign(doc)
+    assert len(longest.text) > 10 * language.PROVISION_SAMPLE_CHARS
+    assert longest.language == "es"
+    assert max(seen) <= language.PROVISION_SAMPLE_CHARS + 3  # the three joining spaces
