@@ -244,7 +244,7 @@ def test_pdf_document_object_limit(monkeypatch):
 
     monkeypatch.setattr(pdf_mod, "MAX_DOC_OBJECTS", 2500)
     with pytest.raises(AnalyserError, match=r"too many objects \(over 2,500 by page 3, the limit\)"):
-        pdf_mod.PdfBackend("pdfium", ocr=False).load(shared_pages(lines(1000), 5), "objects.pdf")
+        pdf_mod.PdfBackend().load(shared_pages(lines(1000), 5), "objects.pdf", AnalyseOptions(ocr=False))
 
 
 @pytest.mark.parametrize("engine", ENGINES)
