@@ -6,7 +6,8 @@ treaty files, plus hand-built oddities):
   pdf, docx, xml, html, text  mutations of the seeds (truncations, bit flips, inserted, duplicated
                               and deleted chunks), random bytes, text with every Unicode oddity
   huge         long texts without headings (1-8 MB; some as one single line)
-  nesting      HTML <div>s and ToTA <article>s/<chapter>s nested thousands deep
+  nesting      HTML <div>s and ToTA <article>s/<chapter>s nested thousands deep, DOCX content
+               controls and tables nested tens to thousands deep
   encodings    ToTA XML in UTF-8/16/32, legacy code pages, with true, lying, unknown or UTF-7 declarations
   pdfplumber   PDF mutations read with --pdf-engine pdfplumber
   bombs        PDF FlateDecode streams and DOCX parts that inflate to hundreds of MB, thousands of
@@ -152,6 +153,8 @@ def gen_huge(rng: random.Random) -> Case:
 
 
 def gen_nesting(rng: random.Random) -> Case:
+    if rng.random() < 0.2:
+        return Case(_nested_docx(rng.choice(["sdt", "tbl"]), rng.choice([50, 80, 120, 300, 5000])), ".docx")
     depth = rng.choice([1000, 5000] if SMALL else [1000, 5000, 10000, 20000, 50000])
     if rng.random() < 0.5:
         tag = rng.choice(["div", "p", "section", "span", "li"])
@@ -161,6 +164,24 @@ def gen_nesting(rng: random.Random) -> Case:
     xml = ('<treaty><body><chapter name="One">' + f"<{tag}>{CLAUSE} " * depth + f"</{tag}>" * depth
            + "</chapter></body></treaty>")
     return Case(xml.encode(), ".xml")
+
+
+@lru_cache(maxsize=None)
+def _nested_docx(kind: str, depth: int) -> bytes:
+    """The DOCX seed with the clause inside `depth` nested content controls or tables."""
+    para = f"<w:p><w:r><w:t>{CLAUSE}</w:t></w:r></w:p>"
+    if kind == "sdt":
+        body = "<w:sdt><w:sdtContent>" * depth + para + "</w:sdtContent></w:sdt>" * depth
+    else:
+        body = ("<w:tbl><w:tr><w:tc>" + para) * depth + para + "</w:tc></w:tr></w:tbl>" * depth
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_seed_files(".docx")[0])) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + body.encode(), 1)
+            dst.writestr(name, data)
+    return out.getvalue()
 
 
 def gen_encodings(rng: random.Random) -> Case:

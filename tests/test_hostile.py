@@ -172,6 +172,25 @@ def test_docx_damaged_package_is_a_clean_error(tmp_path, part, content, reason):
     assert reason in one_line_error(run("analyse", path), str(path))
 
 
+@pytest.mark.parametrize("depth, ok", [(100, True), (300, False)])
+def test_docx_nested_content_controls_are_read_or_refused_naming_the_depth_limit(tmp_path, depth, ok):
+    def nest(name, b):
+        if name != "word/document.xml":
+            return b
+        inner = b"<w:p><w:r><w:t>Each Party may adopt measures to protect cultural diversity.</w:t></w:r></w:p>"
+        return b.replace(b"<w:body>", b"<w:body>" + b"<w:sdt><w:sdtContent>" * depth + inner
+                         + b"</w:sdtContent></w:sdt>" * depth, 1)
+
+    data = _rezip(_docx_bytes(tmp_path), nest)
+    if ok:
+        assert "protect cultural diversity" in load_bytes(data, "nested.docx").blocks[0].text
+        return
+    path = tmp_path / "nested.docx"
+    path.write_bytes(data)
+    assert "DOCX elements nested too deeply (over 256 levels, the XML parser's limit)" in one_line_error(
+        run("analyse", path), str(path))
+
+
 def test_docx_encrypted_and_bomb_parts_are_refused(tmp_path, monkeypatch):
     from analyser.ingest import docx as docx_mod
 

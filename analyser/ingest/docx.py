@@ -242,6 +242,9 @@ class DocxBackend:
                 NotImplementedError, RuntimeError) as exc:
             raise AnalyserError(path, f"corrupt or truncated DOCX ({type(exc).__name__})") from None
         except Exception as exc:  # noqa: BLE001 - a damaged package fails anywhere inside python-docx and lxml
+            if type(exc).__name__ == "XMLSyntaxError" and "Excessive depth" in str(exc):
+                # libxml2 refuses elements nested over 256 deep (tables in tables, content controls)
+                raise AnalyserError(path, "DOCX elements nested too deeply (over 256 levels, the XML parser's limit)") from None
             if type(exc).__name__ == "XMLSyntaxError":
                 raise AnalyserError(path, "corrupt DOCX (malformed XML inside)") from None
             if isinstance(exc, (AttributeError, TypeError, LookupError)):
