@@ -45,6 +45,7 @@ inputs saved under --keep; exits 1 on any failure.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import io
 import json
@@ -585,6 +586,9 @@ def main() -> int:
     start = time.perf_counter()
     if not args.spawn:
         warm_up()
+        # the warmed objects out of the collector's sight: a child's collections would otherwise
+        # touch (and so copy) every page it shares with this parent
+        gc.freeze()
     tally = fuzz(families, args.n, args.timeout, args.memory_mb, args.ceiling_mb, args.seed, args.keep, sys.stderr,
                  args.jobs, args.spawn, args.rerun, args.cpu_clock)
     failed = sum(c[f] for c in tally.counts.values() for f in FAILURES)
