@@ -390,16 +390,24 @@ def _fork_cli(argv: list[str], err_path: Path, ceiling_mb: int, cpu_s: float | N
         os.dup2(fd, 2)
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
+        # the streams on the new descriptors: a parent's sys.stderr may write elsewhere (pytest's capture)
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1)
         from analyser.cli import main
 
         code = main(argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001  (a fault of the harness, not of the CLI: say which)
+        import traceback
+
+        traceback.print_exc(file=sys.__stderr__)
+        code = 99
+    try:
         sys.stdout.flush()
         sys.stderr.flush()
+    finally:
         os._exit(code)
-    except SystemExit as exc:
-        os._exit(exc.code if isinstance(exc.code, int) else 1)
-    except BaseException:  # noqa: BLE001
-        os._exit(99)
 
 
 def _spawn_cli(argv: list[str], err_path: Path, ceiling_mb: int, cpu_s: float | None = None) -> int:
