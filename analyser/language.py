@@ -173,7 +173,8 @@ def assign(doc: Document, override: str | None = None, engine_name: str = "py3la
     eng = engine(engine_name)
     prepare = getattr(eng, "prepare", None)
     if prepare is not None:
-        prepare([_sample(doc.text), *(p.text for p in doc.provisions if len(p.text) >= MIN_CHARS)])
+        prepare([_sample(doc.text), *(_sample(p.text, PROVISION_SAMPLE_CHARS) for p in doc.provisions
+                                              if len(p.text) >= MIN_CHARS)])
     try:
         return _assign(doc, eng)
     finally:
