@@ -93,7 +93,9 @@ def load_gold(path: Path) -> dict:
     return {"treaty": data["treaty"], "source": data.get("source"), "language": data.get("language", "en"),
             "labels": {p["article_identifier"]: set(p["labels"]) for p in labelled},
             "evidence": {p["article_identifier"]: p.get("evidence", []) for p in labelled},
-            "checks": {k: v["status"] for k, v in data["checks"].items()}}
+            "checks": {k: v["status"] for k, v in data["checks"].items()},
+            # review exports (analyser/review/export.py) say how they are keyed and where they lie
+            "keyed_by": data.get("keyed_by"), "sha256": data.get("sha256"), "folder": path.parent}
 
 
 def document_path(gold: dict, tota: Path | None = None) -> Path:
@@ -101,13 +103,18 @@ def document_path(gold: dict, tota: Path | None = None) -> Path:
     else in the shared corpus)."""
     if not gold["source"]:
         return tota_path(gold["treaty"], tota)
+    if gold.get("keyed_by"):  # a review export: the document where it was exported from, else beside the export
+        from analyser.review.teach import export_document
+
+        return export_document(gold)
     vendored = ROOT / "corpora" / gold["source"]
     return vendored if vendored.exists() else SHARED_CORPORA / gold["source"]
 
 
 def article_of(gold: dict) -> Callable[[Provision], str]:
     """How a provision maps to the article ids the gold labels use."""
-    return (lambda p: p.source_id) if not gold["source"] else (lambda p: article_key(p.heading))
+    by_source_id = gold.get("keyed_by") == "article_identifier" or (not gold["source"] and not gold.get("keyed_by"))
+    return (lambda p: p.source_id) if by_source_id else (lambda p: article_key(p.heading))
 
 
 def split_names(split: str | tuple[str, ...], annotations: Path) -> list[str]:
@@ -207,10 +214,15 @@ def format_scores(s: Scores, title: str) -> str:
     return "\n".join(lines)
 
 
-def main(split: str = "test", annotations: Path | None = None, tota: Path | None = None, show_errors: bool = False,
-         layers: str = "rules") -> int:
+def main(split: str | None = "test", annotations: Path | None = None, tota: Path | None = None, show_errors: bool = False,
+         layers: str = "rules", exports: tuple[Path, ...] = ()) -> int:
+    """`exports`: folders of review exports (analyser review export), scored beside the split's
+    files; without a split, alone."""
+    from analyser.review.teach import export_files
+
     annotations = annotations or ANNOTATIONS
-    files = annotation_files(split, annotations)
+    files = (annotation_files(split, annotations) if split else []) + export_files(exports)
+    split = " + ".join([split] * bool(split) + [str(e) for e in exports])
     if not files:
         print(f"no annotation files for split {split!r} in {annotations}", file=sys.stderr)
         return 2
