@@ -4,7 +4,9 @@ pipeline; the report as reviewed in every format with the checks recomputed; the
 
 pta_116 (ToTA, the Cartagena Agreement) has a cooperation finding (Art. 148, culture as one
 field among many), a cooperation candidate (Art. 149, "a better understanding of the cultural
-... heritage") and a national-treasures finding (Art. 72): enough to accept, reject and add."""
+... heritage") and a national-treasures finding (Art. 72): enough to accept, reject and add. The
+review used throughout: Art. 148 is not cooperation but does strengthen "the cultural identity of
+the Andean area" (policy space added), Art. 149's candidate is accepted."""
 from __future__ import annotations
 
 import json
@@ -33,17 +35,15 @@ def _by_heading(report, article: str):
 
 
 def _review(store: ReviewStore, report) -> None:
-    """Reject Art. 148's cooperation, accept Art. 149's candidate, add policy space to Art. 3."""
+    """Reject Art. 148's cooperation, accept Art. 149's candidate, add policy space to Art. 148."""
     doc = report.document
-    store.record(doc, _by_heading(report, "Article 148"), "reject", "cultural_cooperation",
-                 note="culture is one field among many", reviewer="Anne")
+    art148 = _by_heading(report, "Article 148")
+    store.record(doc, art148, "reject", "cultural_cooperation", note="culture is one field among many", reviewer="Anne")
     store.record(doc, _by_heading(report, "Article 149"), "accept", "cultural_cooperation", reviewer="Anne")
-    art3 = _by_heading(report, "Article 3")
-    words = "harmonization of economic and social policies"
-    assert words in art3.text.lower()
-    start = art3.text.lower().index(words)
-    store.record(doc, art3, "add", "policy_space", evidence=[{"start": start, "text": art3.text[start:start + len(words)]}],
-                 reviewer="Anne", note="added to exercise the loop")
+    words = "strengthen the cultural identity of the Andean area"
+    start = art148.text.index(words)
+    store.record(doc, art148, "add", "policy_space", evidence=[{"start": start, "text": words}],
+                 reviewer="Anne", note="cultural identity as an aim of the integration")
     store.note_agreement(doc, "Andean agreement: cooperation reviewed.", "Anne")
 
 
@@ -76,7 +76,7 @@ def test_store_round_trip_schema_version_and_a_newer_store_refused(tmp_path, and
 def test_evidence_of_an_added_label_must_be_the_provisions_words(tmp_path, andean):
     _, report = andean
     with ReviewStore(tmp_path / "r.sqlite") as store, pytest.raises(AnalyserError, match="not in the provision"):
-        store.record(report.document, _by_heading(report, "Article 3"), "add", "policy_space",
+        store.record(report.document, _by_heading(report, "Article 148"), "add", "policy_space",
                      evidence=[{"text": "cultural sovereignty"}])
 
 
@@ -95,7 +95,8 @@ def test_the_report_as_reviewed_recomputes_the_checks(tmp_path, andean):
     assert report.checks["G6"].provisions == [art148]  # untouched
     data = reviewed.to_dict()
     p148 = next(p for p in data["provisions"] if p["id"] == art148)
-    assert not p148["findings"] and p148["rejected"][0]["review"]["notes"][0]["note"] == "culture is one field among many"
+    assert [f["label"] for f in p148["findings"]] == ["policy_space"] and p148["findings"][0]["layer"] == "review:Anne"
+    assert p148["rejected"][0]["review"]["notes"][0]["note"] == "culture is one field among many"
     p149 = next(p for p in data["provisions"] if p["id"] == art149)
     assert p149["findings"][0]["layer"].startswith("review:Anne,") and not p149["candidates"]
     assert data["review"]["reviewed"] == 2 and data["review"]["total"] == 3 and data["review"]["reviewers"] == ["Anne"]
@@ -197,16 +198,15 @@ def test_export_is_read_by_evaluate_and_train(tmp_path, andean, capsys):
     data = json.loads((exports / "pta_116.json").read_text())
     assert data == json.loads(json.dumps(to_annotation(reviewed, str(path.resolve()))))
     labels = {p["article_identifier"]: p["labels"] for p in data["provisions"]}
-    art = {a: _by_heading(report, f"Article {a}").source_id for a in (3, 72, 148, 149)}
-    assert labels == {art[3]: ["policy_space"], art[72]: ["heritage_exception"], art[148]: [],
-                      art[149]: ["cultural_cooperation"]}
-    assert data["checks"]["G7"] == {"status": "met", "articles": [art[3]], "why": reviewed.checks["G7"].why}
+    art = {a: _by_heading(report, f"Article {a}").source_id for a in (72, 148, 149)}
+    assert labels == {art[72]: ["heritage_exception"], art[148]: ["policy_space"], art[149]: ["cultural_cooperation"]}
+    assert data["checks"]["G7"] == {"status": "met", "articles": [art[148]], "why": reviewed.checks["G7"].why}
     capsys.readouterr()
     assert main(["evaluate", "--annotations", str(exports), "--errors"]) == 0
     out = capsys.readouterr().out
     assert "1 agreements, 157 articles" in out
     assert f"FP pta_116 art {art[148]} cultural_cooperation" in out and f"FN pta_116 art {art[149]} cultural_cooperation" in out
-    assert f"FN pta_116 art {art[3]} policy_space" in out
+    assert f"FN pta_116 art {art[148]} policy_space" in out
     meta = train(tmp_path / "model", epochs=1, splits=("seed",), exports=(exports,))
     assert meta["train_splits"] == ["seed", "review:exports"]
     assert meta["exports"][0]["file"] == str(exports / "pta_116.json")
@@ -247,10 +247,10 @@ def test_review_commands(tmp_path, capsys):
     assert main(["review", "reject", str(path), "2", *db, "--note", "one field among many", "--reviewer", "Anne"]) == 0
     assert main(["review", "accept", str(path), "3", *db]) == 0
     assert main(["review", "relabel", str(path), "1", "--label", "cultural_exemption", "--scope", "chapter", *db]) == 0
-    assert main(["review", "list", str(path), "--provisions", "--grep", "harmonization of economic", *db]) == 0
+    assert main(["review", "list", str(path), "--provisions", "--grep", "cultural identity", *db]) == 0
     pid = capsys.readouterr().out.splitlines()[1].split("\t")[0]
     assert main(["review", "add", str(path), pid, "--label", "policy_space", "--words",
-                 "harmonization of economic and social policies", *db]) == 0
+                 "strengthen the cultural identity of the Andean area", *db]) == 0
     assert main(["review", "note", str(path), "--note", "Reviewed in one sitting.", *db]) == 0
     assert main(["review", "note", str(path), "1", "--note", "national treasures are not an exemption", *db]) == 0
     capsys.readouterr()
