@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="spacy (default, light) or transformers (fine-tunes the local checkpoint given by --base)")
     tr.add_argument("--base", type=Path, default=None, help="local Hugging Face checkpoint folder (transformers backend)")
     tr.add_argument("--epochs", type=int, default=None)
+    tr.add_argument("--splits", default=None, help="comma-separated splits to learn from (default: every split but test)")
     tr.add_argument("--annotations", type=Path, action="append", default=[],
                     help="a folder of review exports (analyser review export) to learn from beside the corpus; repeatable")
 
@@ -114,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--errors", action="store_true", help="list every disagreement")
     e.add_argument("--layers", choices=["rules", "model", "combined"], default="rules",
                    help="score the rules, the learned layer alone, or both combined")
+    e.add_argument("--model-dir", type=Path, default=None, help="score this trained model folder (layers model, combined)")
     e.add_argument("--parallel", action="store_true",
                    help="cross-lingual consistency on corpora/parallel/ (the same clause in EN, ES, FR) instead")
     from analyser.review.cli import add_parser as review_parser
@@ -193,7 +195,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise AnalyserError(", ".join(map(str, corpora)), "one annotated corpus (a folder with splits.json) at a time")
     split = args.split or (None if exports else "test")
     return evaluate_main(split=split, annotations=corpora[0] if corpora else None, tota=args.tota,
-                         show_errors=args.errors, layers=args.layers, exports=exports)
+                         show_errors=args.errors, layers=args.layers, exports=exports, model_dir=args.model_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
                     raise AnalyserError("--base", "the transformers backend needs --base DIR (a local checkpoint)")
                 meta = train_hf(args.base, args.out or MODEL_DIR.parent / "transformers", epochs=args.epochs or 3)
             else:
-                meta = train(args.out or MODEL_DIR, epochs=args.epochs or 12, exports=tuple(args.annotations))
+                meta = train(args.out or MODEL_DIR, epochs=args.epochs or 12, exports=tuple(args.annotations),
+                             splits=tuple(args.splits.split(",")) if args.splits else None)
             print(json.dumps(meta, indent=1))
             return 0
         if args.command == "stats":

@@ -10,6 +10,7 @@ the Andean area" (policy space added), Art. 149's candidate is accepted."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from dataclasses import replace
@@ -196,7 +197,7 @@ def test_export_is_read_by_evaluate_and_train(tmp_path, andean, capsys):
     exports.mkdir()
     assert main(["review", "export", str(path), "--review-db", str(db), "-o", str(exports / "pta_116.json")]) == 0
     data = json.loads((exports / "pta_116.json").read_text())
-    assert data == json.loads(json.dumps(to_annotation(reviewed, str(path.resolve()))))
+    assert data == json.loads(json.dumps(to_annotation(reviewed, os.path.relpath(path.resolve(), exports))))
     labels = {p["article_identifier"]: p["labels"] for p in data["provisions"]}
     art = {a: _by_heading(report, f"Article {a}").source_id for a in (72, 148, 149)}
     assert labels == {art[72]: ["heritage_exception"], art[148]: ["policy_space"], art[149]: ["cultural_cooperation"]}
@@ -212,6 +213,9 @@ def test_export_is_read_by_evaluate_and_train(tmp_path, andean, capsys):
     assert meta["exports"][0]["file"] == str(exports / "pta_116.json")
     assert meta["exports"][0]["document_sha256"] == report.document.sha256 and meta["exports"][0]["labelled_articles"] == 3
     assert json.loads((tmp_path / "model" / "meta.json").read_text())["exports"] == meta["exports"]
+    capsys.readouterr()  # the retrained copy scored on the export: `evaluate --model-dir`
+    assert main(["evaluate", "--annotations", str(exports), "--layers", "model", "--model-dir", str(tmp_path / "model")]) == 0
+    assert "(model): 1 agreements, 157 articles" in capsys.readouterr().out
 
 
 def test_an_export_of_a_text_is_keyed_by_heading_and_found_beside_the_export(tmp_path, capsys):

@@ -115,7 +115,11 @@ def run(args: argparse.Namespace, emit: Any) -> int:
             from analyser.review.export import to_json
 
             reviewed = as_reviewed(report, store)
-            emit(to_json(reviewed, str(Path(args.file).resolve())), args.output)
+            # the document as the export names it: relative to the export's folder (the pair moves
+            # together, e.g. in a repository), absolute on stdout
+            source = (os.path.relpath(Path(args.file).resolve(), Path(args.output).resolve().parent) if args.output
+                      else str(Path(args.file).resolve()))
+            emit(to_json(reviewed, source), args.output)
             state = reviewed.review or {}
             if state.get("reviewed", 0) < state.get("total", 0):
                 print(tr("review.export_incomplete", done=state["reviewed"], total=state["total"]), file=sys.stderr)

@@ -34,12 +34,13 @@ def export_files(folders: tuple[Path, ...] | list[Path]) -> list[Path]:
 
 
 def export_document(gold: dict[str, Any]) -> Path:
-    """The document an export was made from: its `source` as given (absolute, or relative to the
-    folder the command runs in), else the same name beside the export. Its bytes must be the
-    ones reviewed (`sha256`), or the article keys could mean other articles."""
+    """The document an export was made from: its `source` (absolute, or relative to the export's
+    folder as `analyser review export -o` writes it, or to the working folder), else the same
+    name beside the export. Its bytes must be the ones reviewed (`sha256`), or the article keys
+    could mean other articles."""
     source = Path(gold["source"])
     folder = Path(gold.get("folder") or ".")
-    for candidate in (source, folder / source, folder / source.name):
+    for candidate in (folder / source, source, folder / source.name):  # an absolute source stays itself
         if candidate.is_file():
             if gold.get("sha256") and hashlib.sha256(candidate.read_bytes()).hexdigest() != gold["sha256"]:
                 raise AnalyserError(str(candidate), "this file is not the one that was reviewed (its content changed)")
