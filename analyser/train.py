@@ -242,7 +242,13 @@ def read_exports(exports: tuple[Path, ...], rules: bool = True) -> tuple[list[Ar
     ("review:<folder name>"), and the export files read."""
     from analyser.review.teach import export_files
 
+    from analyser.evaluate import held_out_files
+
     files = export_files(exports)
+    held = {Path(h).name for h in held_out_files()}
+    for f in files:  # the files kept for external evaluation are never learned from, reviewed or not
+        if Path(json.loads(f.read_text(encoding="utf-8")).get("source") or "").name in held:
+            raise AnalyserError(str(f), "its document is held out for external evaluation: never trained on")
     return [a for f in files for a in articles_of(f, f"review:{f.parent.name}", rules)], files
 
 

@@ -270,3 +270,20 @@ def test_review_commands(tmp_path, capsys):
     assert main(["review", "add", str(path), pid, "--label", "policy_space", "--words", "not in the text at all", *db]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-2].startswith("analyser: error: 9: no such item") and "not in the provision's text" in err[-1]
+
+
+def test_training_refuses_an_export_of_a_held_out_document(tmp_path):
+    """Only the export's JSON is written here (no held-out text is read): its `source` names a
+    file of HOLDOUT.txt, and training stops before reading anything else."""
+    from analyser.evaluate import held_out_files
+    from analyser.train import read_exports
+
+    held = sorted(held_out_files())
+    if not held:
+        pytest.skip("the shared corpus (and its HOLDOUT.txt) is absent")
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "x.json").write_text(json.dumps({"treaty": "x", "source": f"../{held[0]}", "keyed_by": "heading",
+                                               "provisions": [], "checks": {}}), encoding="utf-8")
+    with pytest.raises(AnalyserError, match="held out"):
+        read_exports((folder,))
