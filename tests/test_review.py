@@ -122,6 +122,14 @@ def test_decisions_survive_a_changed_pipeline_a_renamed_file_and_shifted_provisi
             for p in rules_only.document.provisions]))
         again = as_reviewed(moved, store)
         assert {(p.heading, f.label) for p, f in again.findings} == expected and not again.review["unplaced"]
+        # a pipeline that no longer proposes anything (no layer at all): what the reviewer accepted
+        # or added stands, with the words kept in the store; the rejected finding stays out
+        bare = analyse(path, use_model=False, rules=False)
+        assert not bare.findings
+        kept = as_reviewed(bare, store)
+        assert {(p.heading.rsplit("> ", 1)[-1], f.label, tuple(e.text for e in f.evidence)) for p, f in kept.findings} == {
+            ("Article 148", "policy_space", ("strengthen the cultural identity of the Andean area",)),
+            ("Article 149", "cultural_cooperation", ("cultural",))}
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html", "csv", "docx"])

@@ -77,6 +77,7 @@ def _apply_item(p: Provision, item: Item) -> None:
         _put(p, replace(tool, layer=review_layer(d.reviewer, tool.layer), attributes=attrs, review=stamp))
         return
     label = d.new_label if d.kind == "relabel" else item.label
+    # the tool's words when it still proposes the label, else the words kept with the decision
     evidence = (tool.evidence if tool is not None and d.kind != "add" else []) or _evidence(d, p)
     _put(p, Finding(label=label, score=REVIEW_SCORE, layer=review_layer(d.reviewer), evidence=evidence,
                     attributes=dict(d.attributes), review=stamp))

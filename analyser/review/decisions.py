@@ -206,6 +206,9 @@ class ReviewStore:
             evidence = check_evidence(p.text, evidence or [])
         tool = next(((w, f) for w, fs in (("finding", p.findings), ("candidate", p.candidates)) for f in fs
                      if f.label == label), (None, None))
+        if kind in ("accept", "relabel") and not evidence and tool[1] is not None:
+            # the tool's evidence, kept: a later analysis that no longer proposes it still has the words
+            evidence = [{"start": e.start, "end": e.end, "text": e.text} for e in tool[1].evidence]
         with self.db:
             self._document(doc)
             pid = self._provision(doc, p)
@@ -293,6 +296,8 @@ def place(stored: list[StoredProvision], provisions: list[Provision]) -> dict[in
     """Which provision of an analysis each stored provision is now: the same words (nearest span
     among identical provisions), else the most similar provision as `analyser compare` aligns them
     (None: no provision is similar enough, the decision is kept but not placed)."""
+    if not stored:
+        return {}
     by_hash: dict[str, list[Provision]] = {}
     for p in provisions:
         by_hash.setdefault(text_hash(p.text), []).append(p)
