@@ -28,7 +28,7 @@ from conftest import TEXTS, tota
 @pytest.fixture(scope="module")
 def andean():
     path = tota("pta_116")
-    return path, analyse(path, use_model=True)
+    return path, analyse(path)
 
 
 def _by_heading(report, article: str):
@@ -112,7 +112,7 @@ def test_decisions_survive_a_changed_pipeline_a_renamed_file_and_shifted_provisi
         # another pipeline: the learned layer off; and the same bytes under another name
         renamed = tmp_path / "cartagena-renamed.xml"
         shutil.copy(path, renamed)
-        rules_only = analyse(renamed, use_model=False)
+        rules_only = analyse(renamed, model=None)
         assert rules_only.document.source != report.document.source
         assert {(p.heading, f.label) for p, f in as_reviewed(rules_only, store).findings} == expected
         # a structure stage that cuts the provisions differently: Art. 149 loses its first words
@@ -124,7 +124,7 @@ def test_decisions_survive_a_changed_pipeline_a_renamed_file_and_shifted_provisi
         assert {(p.heading, f.label) for p, f in again.findings} == expected and not again.review["unplaced"]
         # a pipeline that no longer proposes anything (no layer at all): what the reviewer accepted
         # or added stands, with the words kept in the store; the rejected finding stays out
-        bare = analyse(path, use_model=False, rules=False)
+        bare = analyse(path, model=None, rules=False)
         assert not bare.findings
         kept = as_reviewed(bare, store)
         assert {(p.heading.rsplit("> ", 1)[-1], f.label, tuple(e.text for e in f.evidence)) for p, f in kept.findings} == {
