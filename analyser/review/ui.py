@@ -148,8 +148,11 @@ def every_provision() -> bool:
 def progress(review: State, tr: Texts) -> None:
     st.markdown(f"<span class='review-progress'>{escape(tr('review.progress', done=review.done, total=review.total))}"
                 "</span>", unsafe_allow_html=True)
-    if st.session_state.pop("review_error", None):
-        st.error(tr("review.ui_words_missing"))
+    reason = st.session_state.pop("review_error", None)
+    if reason:  # a decision the store refused (its one-line reason, in the interface language)
+        from analyser.i18n import error_message
+
+        st.error(error_message(reason, tr.lang))
 
 
 def badge(item: Item | None, tr: Texts) -> str:
