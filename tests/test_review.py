@@ -269,7 +269,7 @@ def test_review_commands(tmp_path, capsys):
     assert main(["review", "list", str(path), *db]) == 0
     listing = capsys.readouterr().out
     assert listing.startswith("3 of 3 reviewed") and "heritage_exception -> cultural_exemption" in listing
-    assert "reject" in listing and "note: Reviewed in one sitting." in listing
+    assert "reject" in listing and "Notes on the agreement: Reviewed in one sitting." in listing
     assert main(["analyse", str(path), "--reviewed", *db, "--format", "md"]) == 0
     md = capsys.readouterr().out
     assert "relabelled (was: National treasures exception)" in md and "national treasures are not an exemption" in md

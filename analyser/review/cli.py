@@ -179,7 +179,8 @@ def _listing(report: Any, reviewed: Any, items: list[Numbered], args: argparse.N
         lines.append(f"{n.number:>4}  {decision:<8} {n.kind:<9} {shown:<24} {score:>5}  {n.provision.id} "
                      f"{' > '.join(n.provision.heading_parts[-2:])}  «{evidence}»")
     for note in state["notes"]:
-        lines.append(f"note: {note['note']}" + (f" ({note['reviewer']})" if note["reviewer"] else ""))
+        lines.append(f"{tr('review.agreement_notes')}{tr('report.colon')}{note['note']}"
+                     + (f" ({note['reviewer']})" if note["reviewer"] else ""))
     for u in state["unplaced"]:
         lines.append(tr("review.unplaced", label=u["label"], heading=u["heading"] or ""))
     return "\n".join(lines) + "\n"
