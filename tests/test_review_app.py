@@ -37,6 +37,9 @@ def test_review_in_the_app_and_again_in_a_new_session(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSER_REVIEW_DB", str(db))
     at = _open(db)
     assert _progress(at) == "0 of 3 reviewed"
+    at.toggle(key="as_reviewed").set_value(True).run()
+    assert not db.exists()  # looking, even as reviewed, writes nothing; the first decision creates the store
+    at.toggle(key="as_reviewed").set_value(False).run()
     at.button(key="rv-p65-cultural_exemption-accept").click().run()
     assert _progress(at) == "1 of 3 reviewed"
     # the queue shows the first undecided item (the preamble's policy space); X rejects it

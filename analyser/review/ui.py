@@ -44,7 +44,11 @@ def _store() -> ReviewStore:
 
 
 def state(report: Report) -> State:
+    """The decisions in force on this analysis; looking creates no store (the first decision does)."""
     doc = report.document
+    if not default_path().exists():
+        tool = {(p.id, f.label) for p in doc.provisions for f in p.findings + p.candidates}
+        return State(total=len(tool))
     with _store() as store:
         items = store.items(doc.sha256)
         notes = store.agreement_notes(doc.sha256)
@@ -70,8 +74,9 @@ def state(report: Report) -> State:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _reviewed(sha: str, lang: str, version: tuple[int, int], _report: Report) -> Report:
-    """The report as reviewed, once per document, language and store state (not on every rerun)."""
-    with _store() as store:
+    """The report as reviewed, once per document, language and store state (not on every rerun);
+    before any decision, from an empty store in memory (looking creates no file)."""
+    with ReviewStore(default_path() if default_path().exists() else ":memory:") as store:
         return as_reviewed(_report, store, lang)
 
 
