@@ -142,7 +142,8 @@ def sidebar(tr: Texts) -> bool:
     st.text_input(tr("review.ui_reviewer"), key="reviewer")
     on = st.toggle(tr("review.ui_toggle"), key="as_reviewed")
     st.checkbox(tr("review.ui_all_provisions"), key="every_provision")
-    st.caption(tr("review.ui_store", path=str(default_path())))
+    # the file's path (English folder names) in the tooltip, not in the interface's own words
+    st.caption(tr("review.ui_store"), help=str(default_path()))
     return on
 
 
