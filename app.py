@@ -27,6 +27,7 @@ from analyser.report import in_language, render
 from analyser.report.common import summary
 from analyser.report.html import mark_spans
 from analyser.report.pdf import LABEL_COLOURS, to_pdf
+from analyser.review import ui as review_ui  # review and teach: the decision controls (analyser/review/ui.py)
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = {
@@ -176,7 +177,8 @@ def page_hits(sha: str, page_no: int, query: str, _data: bytes) -> list[list[flo
     return search_boxes(_data, page_no, query)
 
 
-def document_view(report, data: bytes | None) -> None:
+def document_view(report, data: bytes | None, review=None) -> None:
+    """`review`: the decisions in force (review_ui.State); each card then carries its review controls."""
     doc = report.document
     with st.sidebar:
         st.markdown(f"### {t('filters')}")
@@ -194,7 +196,8 @@ def document_view(report, data: bytes | None) -> None:
             continue
         kept = [f for f in p.findings if f.label in labels and f.score >= min_score]
         looks = [f for f in p.candidates if f.label in labels]
-        if kept or looks or (query and not p.findings):
+        if kept or looks or (query and not p.findings) or review_ui.every_provision() or (
+                review and any(q.id == p.id for q, _ in review.added)):
             shown.append((p, kept))
     st.subheader(t("document"))
     legend()
@@ -218,6 +221,8 @@ def document_view(report, data: bytes | None) -> None:
                     page = next((e.page for e in f.evidence if e.page), None) if data is not None else None
                     if page:
                         st.button(t("go_to_page", page=page), key=f"go-{p.id}-{f.label}", on_click=go_to, args=(page, p.id))
+                    if review is not None:
+                        review_ui.controls(report, p, f.label, review, tr())
                 for f in p.candidates:  # below threshold: shown, never counted
                     if f.label in labels:
                         st.markdown(f"<span class='candidate' style='border:1px dashed #{LABEL_COLOURS.get(f.label)};"
@@ -225,6 +230,8 @@ def document_view(report, data: bytes | None) -> None:
                                     f"{t('worth_a_look')} · {t('report.score')} {f.score:.2f} · {escape(tr().layer(f.layer))}"
                                     f"<br>{t('trigger')}{t('report.colon')}"
                                     + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
+                        if review is not None:
+                            review_ui.controls(report, p, f.label, review, tr())
                 if data is not None and not kept and p.pages:  # a search hit or a candidate without a finding
                     page = next((n for n in p.pages if page_hits(doc.sha256, n, query, data)), p.pages[0]) if query else p.pages[0]
                     st.button(t("go_to_page", page=page), key=f"go-{p.id}", on_click=go_to, args=(page, p.id))
@@ -233,6 +240,9 @@ def document_view(report, data: bytes | None) -> None:
                 st.markdown(f"<div class='provision-text' data-id='{escape(p.id)}' style='white-space:pre-wrap;"
                             f"max-height:18em;overflow:auto'>{highlighted(p.text, spans, query)}</div>",
                             unsafe_allow_html=True)
+                if review is not None:
+                    review_ui.added(report, p, review, tr())
+                    review_ui.add_form(report, p, tr())
     if data is not None and left is not None:
         with left:
             from analyser.pageview import render_page
@@ -262,10 +272,13 @@ def exports(sha: str, lang: str, _report, _data: bytes | None) -> dict[str, str 
     return out
 
 
-def downloads(report, data: bytes | None) -> None:
+def downloads(report, data: bytes | None, key: str | None = None) -> None:
+    """`key`: the cache key of these downloads (the content hash, plus the review state when the
+    report is shown as reviewed)."""
     st.subheader(t("downloads"))
     stem = Path(report.document.source).stem
-    files = exports(report.document.sha256, ui_lang(), report, data)
+    key = key or report.document.sha256
+    files = exports(key, ui_lang(), report, data)
     cols = st.columns(6)
     cols[0].download_button("JSON", files["json"], f"{stem}.json", "application/json")
     cols[1].download_button("CSV", files["csv"], f"{stem}.csv", "text/csv")
@@ -278,7 +291,7 @@ def downloads(report, data: bytes | None) -> None:
     from analyser.qpr import entry_of
 
     entry = entry_of(report.to_dict())
-    qpr_downloads(report.document.sha256, [entry] if entry else [], stem)
+    qpr_downloads(key, [entry] if entry else [], stem)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -342,16 +355,27 @@ def screen_page() -> None:
     if report is None:
         return
     report = in_language(report, ui_lang())
+    # --- review (analyser/review/ui.py): decisions on the cards, progress, the report as reviewed ---
+    with st.sidebar:
+        as_reviewed = review_ui.sidebar(tr())
+    review = review_ui.state(report)
+    tool_report = report
+    if as_reviewed:
+        report = review_ui.reviewed_report(report, review, ui_lang())
     doc = report.document
     st.markdown(f"**{escape(doc.title or name)}** · "
                 + t("document_line", language=tr().language_name(doc.language), provisions=len(doc.provisions))
                 + (" · " + t("document_pages", pages=doc.pages) if doc.pages else "")
                 + f" · **{escape(summary(report, tr()))}**")
+    review_ui.progress(review, tr())
     for w in doc.warnings:
         st.warning(w.text)
     scorecard(report, pdf=doc.format == "pdf")
-    document_view(report, data if doc.format == "pdf" else None)
-    downloads(report, data)
+    review_ui.queue(tool_report, review, tr())
+    review_ui.agreement_notes(tool_report, review, tr())
+    document_view(tool_report, data if doc.format == "pdf" else None, review)
+    downloads(report, data, f"{doc.sha256}-reviewed-{review.version}" if as_reviewed else None)
+    review_ui.export_download(tool_report, review, ui_lang(), Path(name).stem)
     precedents_page(report)
 
 

@@ -28,6 +28,13 @@ def _parser() -> argparse.ArgumentParser:
                          help="language of the report's text (default: the agreement's language); "
                               "JSON keys and label identifiers stay English")
 
+    def reviewed_option(cmd: argparse.ArgumentParser) -> None:  # review and teach (analyser/review/)
+        from analyser.review.cli import store_option
+
+        cmd.add_argument("--reviewed", action="store_true",
+                         help="the report as reviewed: the decisions of the review store applied, checks recomputed")
+        store_option(cmd)
+
     parser = argparse.ArgumentParser(prog="analyser", description="Screen trade agreements for culture (UNESCO 2005 Convention, Operational Guidelines 18-19).")
     parser.add_argument("--version", action="version", version=f"analyser {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -50,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--no-model", action="store_true", help="rules only: leave out the learned layer (models/textcat-bow)")
     a.add_argument("--model-dir", default=None, help="use this trained model folder (either backend) beside the rules")
     report_language(a)
+    reviewed_option(a)
 
     c = sub.add_parser("compare", help="what changed for culture between two versions of an agreement")
     c.add_argument("old")
@@ -86,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--report-language", choices=LANGUAGES, default=None,
                    help="language of the entries (default: the agreements' language when they share one, else en; "
                         "their own headings and quotes stay as printed)")
+    reviewed_option(q)
 
     tr = sub.add_parser("train", help="train the learned layer from corpora/annotations (seeded)")
     tr.add_argument("--out", type=Path, default=None, help="model folder (default models/textcat-bow)")
@@ -93,19 +102,38 @@ def _parser() -> argparse.ArgumentParser:
                     help="spacy (default, light) or transformers (fine-tunes the local checkpoint given by --base)")
     tr.add_argument("--base", type=Path, default=None, help="local Hugging Face checkpoint folder (transformers backend)")
     tr.add_argument("--epochs", type=int, default=None)
-    tr.add_argument("--annotations", type=Path, default=None,
-                    help="folder of annotation JSON files (default corpora/annotations of the source tree)")
+    tr.add_argument("--splits", default=None, help="comma-separated splits to learn from (default: every split but test)")
+    tr.add_argument("--annotations", type=Path, action="append", default=[],
+                    help="a folder of annotation JSON files: a corpus (with splits.json) instead of the bundled one, "
+                         "or review exports (analyser review export) learned from beside it; repeatable")
 
     e = sub.add_parser("evaluate", help="score the pipeline against labelled agreements")
-    e.add_argument("--split", default="test", help="a split of corpora/annotations/splits.json (seed, dev, dev2, dev3, dev4, train, test2, texts; held back: test), all, tuning (all but test) or held-back")
-    e.add_argument("--annotations", type=Path, default=None, help="folder of annotation JSON files")
+    e.add_argument("--split", default=None, help="(default test; with only --annotations folders of exports: none) ""a split of corpora/annotations/splits.json (seed, dev, dev2, dev3, dev4, train, test2, texts; held back: test), all, tuning (all but test) or held-back")
+    e.add_argument("--annotations", type=Path, action="append", default=[],
+                   help="a folder of annotation JSON files: a corpus (with splits.json) instead of the bundled one, "
+                        "or review exports (analyser review export) scored beside it; repeatable")
     e.add_argument("--tota", type=Path, default=None, help="folder holding the ToTA XML files")
     e.add_argument("--errors", action="store_true", help="list every disagreement")
     e.add_argument("--layers", choices=["rules", "model", "combined"], default="rules",
                    help="score the rules, the learned layer alone, or both combined")
+    e.add_argument("--model-dir", type=Path, default=None, help="score this trained model folder (layers model, combined)")
     e.add_argument("--parallel", action="store_true",
                    help="cross-lingual consistency on corpora/parallel/ (the same clause in EN, ES, FR) instead")
+    from analyser.review.cli import add_parser as review_parser
+
+    review_parser(sub)
     return parser
+
+
+def _reviewed(args: argparse.Namespace):
+    """`--reviewed`: a function giving the report as reviewed (analyser/review), else None."""
+    if not getattr(args, "reviewed", False):
+        return None
+    from analyser.review.apply import as_reviewed
+    from analyser.review.decisions import ReviewStore
+
+    store = ReviewStore(args.review_db)
+    return lambda report: as_reviewed(report, store)
 
 
 def _analyse(args: argparse.Namespace) -> int:
@@ -120,6 +148,8 @@ def _analyse(args: argparse.Namespace) -> int:
     if args.no_model or args.model_dir:
         options = options.but(model=None if args.no_model else Path(args.model_dir))
     report = analyse(args.file, options)
+    reviewed = _reviewed(args)
+    report = reviewed(report) if reviewed else report
     _emit(render(report, args.format, args.report_language), args.output)
     return 0
 
@@ -150,6 +180,18 @@ def _batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _annotation_folders(folders: list[Path]) -> tuple[Path | None, tuple[Path, ...]]:
+    """`--annotations` folders: at most one annotated corpus (with splits.json) and any number of
+    folders of review exports."""
+    from analyser.review.teach import is_export_folder
+
+    exports = tuple(a for a in folders if is_export_folder(a))
+    corpora = [a for a in folders if a not in exports]
+    if len(corpora) > 1:
+        raise AnalyserError(", ".join(map(str, corpora)), "one annotated corpus (a folder with splits.json) at a time")
+    return (corpora[0] if corpora else None), exports
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from analyser.training.evaluate import main as evaluate_main
 
@@ -158,8 +200,10 @@ def _evaluate(args: argparse.Namespace) -> int:
 
         print(format_consistency(parallel_consistency(layers=args.layers), args.layers))
         return 0
-    return evaluate_main(split=args.split, annotations=args.annotations, tota=args.tota, show_errors=args.errors,
-                         layers=args.layers)
+    corpus, exports = _annotation_folders(args.annotations)
+    split = args.split or (None if exports else "test")
+    return evaluate_main(split=split, annotations=corpus, tota=args.tota,
+                         show_errors=args.errors, layers=args.layers, exports=exports, model_dir=args.model_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
             return _evaluate(args)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "review":
+            from analyser.review.cli import run as review
+
+            return review(args, _emit)
         if args.command == "precedents":
             from analyser.pipeline import analyse
             from analyser.precedents import propose
@@ -197,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
 
             if args.format == "docx" and not args.output:
                 raise AnalyserError("--format docx", "DOCX is a file: give it with -o OUT.docx")
-            entries = collect(args.inputs, party=args.party, since=args.since, model=not args.no_model)
+            entries = collect(args.inputs, party=args.party, since=args.since, model=not args.no_model,
+                              reviewed=_reviewed(args))
             _emit(render_qpr(entries, args.format, args.report_language, party=args.party, since=args.since),
                   args.output)
             return 0
@@ -205,14 +254,16 @@ def main(argv: list[str] | None = None) -> int:
             from analyser.training.corpus import ANNOTATIONS
             from analyser.training.train import MODEL_DIR, train, train_hf
 
-            annotations = args.annotations or ANNOTATIONS
+            corpus, exports = _annotation_folders(args.annotations)
+            annotations = corpus or ANNOTATIONS
             if args.backend == "transformers":
                 if not args.base:
                     raise AnalyserError("--base", "the transformers backend needs --base DIR (a local checkpoint)")
                 meta = train_hf(args.base, args.out or MODEL_DIR.parent / "transformers", annotations=annotations,
                                 epochs=args.epochs or 3)
             else:
-                meta = train(args.out or MODEL_DIR, annotations=annotations, epochs=args.epochs or 12)
+                meta = train(args.out or MODEL_DIR, annotations=annotations, epochs=args.epochs or 12, exports=exports,
+                             splits=tuple(args.splits.split(",")) if args.splits else None)
             print(json.dumps(meta, indent=1))
             return 0
         if args.command == "stats":

@@ -35,6 +35,12 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def normalised(text: str) -> str:
+    """A text's words in lower case, one space apart: what alignment compares (the review store
+    keys provisions by its hash, analyser/review/decisions.py)."""
+    return " ".join(_words(text))
+
+
 class _Index:
     def __init__(self, provisions: list[Provision]) -> None:
         self.provisions = provisions
@@ -53,6 +59,9 @@ class _Index:
             if sim > best_sim:
                 best, best_sim = cand, sim
         return (best, best_sim) if best_sim >= MATCH_MIN else (None, best_sim)
+
+
+ProvisionIndex = _Index  # public name: the review store matches stored provisions to a new analysis with it
 
 
 _TOKEN = re.compile(r"\S+\s*")

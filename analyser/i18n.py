@@ -68,7 +68,7 @@ class Texts:
         parts: list[tuple[str, list[str]]] = []  # (kind, names), a name without a prefix continues its kind
         for piece in layer.split(","):
             kind, sep, name = piece.partition(":")
-            if sep and kind in {"rule", "model"}:
+            if sep and kind in {"rule", "model", "review"}:
                 parts.append((kind, [name]))
             elif parts:
                 parts[-1][1].append(piece)
@@ -76,7 +76,10 @@ class Texts:
                 return layer
         shown = []
         for kind, names in parts:
-            if kind == "rule":
+            if kind == "review":  # a reviewer's decision (analyser/review): their name when given
+                name = ",".join(n for n in names if n)
+                shown.append(self("layers.review_named", name=name) if name else self("layers.review"))
+            elif kind == "rule":
                 shown.append(self("layers.rule", what="; ".join(_lookup(catalogue(self.lang), f"rules.{n}") or n
                                                                for n in names if n)))
             else:

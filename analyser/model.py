@@ -110,6 +110,8 @@ class Finding:
     # How the hit reads in its provision's structure (constructions.py), for calibration; not in
     # the JSON: the score already says what these are worth.
     context: dict[str, bool] = field(default_factory=dict, repr=False)
+    # A reviewer's decision on it (analyser/review): decision, reviewer, at, notes; None: not reviewed.
+    review: dict[str, Any] | None = None
 
 
 @dataclass
@@ -128,6 +130,7 @@ class Provision:
     ocr: bool = False  # its text comes from OCR of a scanned page
     low_quality_text: bool = False  # it sits on a page whose text layer looks like bad OCR
     page_labels: list[str | None] = field(default_factory=list)  # printed label of each of `pages`
+    rejected: list[Finding] = field(default_factory=list)  # findings and candidates a reviewer rejected
 
     @property
     def heading_parts(self) -> list[str]:
@@ -186,6 +189,7 @@ class Report:
     schema_version: str = "2"  # 2: candidates beside findings, calibrated scores
     analyser_version: str = ""
     language: str | None = None  # the report language (question, why, md/html/pdf text); None: the document's
+    review: dict[str, Any] | None = None  # "as reviewed" (analyser/review/apply.py): progress, notes, reviewers
 
     @property
     def findings(self) -> list[tuple[Provision, Finding]]:
@@ -226,10 +230,12 @@ class Report:
                     **({"text": p.text} if include_text else {}),
                     "findings": [_finding_dict(f) for f in p.findings],
                     "candidates": [_finding_dict(f) for f in p.candidates],
+                    **({"rejected": [_finding_dict(f) for f in p.rejected]} if p.rejected else {}),
                 }
                 for p in doc.provisions
             ],
             "checks": {cid: _check_dict(c) for cid, c in self.checks.items()},
+            **({"review": self.review} if self.review is not None else {}),
         }
 
 
@@ -240,6 +246,7 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
         "layer": f.layer,
         "attributes": f.attributes,
         "evidence": [{k: v for k, v in asdict(e).items()} for e in f.evidence],
+        **({"review": f.review} if f.review is not None else {}),
     }
 
 

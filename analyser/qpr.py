@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -178,10 +179,11 @@ def _store_reports(folder: Path, party: str | None, since: int | None) -> list[d
 
 
 def collect(inputs: list[str], party: str | None = None, since: int | None = None,
-            model: bool = True) -> list[Entry]:
+            model: bool = True, reviewed: Callable[[Any], Any] | None = None) -> list[Entry]:
     """Entries for the agreements in `inputs` (files, folders, globs, or batch output folders),
     those of `party` (ISO3) signed in `since` or later. A file is read once for its metadata and
-    analysed only when it passes the filters."""
+    analysed only when it passes the filters. `reviewed`: applied to each analysed report (the
+    report as reviewed, `--reviewed`)."""
     reports: list[dict[str, Any]] = []
     files: list[str] = []
     for item in inputs:
@@ -202,7 +204,8 @@ def collect(inputs: list[str], party: str | None = None, since: int | None = Non
             meta = ingest.load(path, ocr=False).metadata  # metadata only: no OCR for a filter
             if not _keep(meta, meta.get("parties") or [], party, since):
                 continue
-        reports.append((analyse(path) if model else analyse(path, model=None)).to_dict())
+        report = analyse(path) if model else analyse(path, model=None)
+        reports.append((reviewed(report) if reviewed else report).to_dict())
     entries = [e for e in map(entry_of, reports) if e is not None]
     entries.sort(key=lambda e: (e.signed or "9999", e.name))
     return entries

@@ -6,6 +6,7 @@ import io
 
 from analyser.model import Report
 from analyser.report.common import facts, finding_line, summary, texts_of, title_of
+from analyser.review.render import decision_line, header_lines, rejected
 
 
 def to_docx(report: Report) -> bytes:
@@ -23,6 +24,8 @@ def to_docx(report: Report) -> bytes:
     for name, value in facts(report, tr):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = name, value
+    for line in header_lines(report, tr):  # as reviewed
+        out.add_paragraph(line)
     for w in doc.warnings:
         out.add_paragraph(f"{tr('report.warning')}{tr('report.colon')}{w.text}")
     out.add_heading(tr("report.gaps"), level=2)
@@ -40,10 +43,17 @@ def to_docx(report: Report) -> bytes:
     for p, f in report.findings:
         out.add_heading(f"{p.heading or p.id} — {tr.label(f.label)}", level=3)
         out.add_paragraph(finding_line(p, f, tr))
+        if decision_line(f, tr):
+            out.add_paragraph(decision_line(f, tr))
         para = out.add_paragraph(f"{tr('report.evidence')}{tr('report.colon')}")
         for i, e in enumerate(f.evidence):
             para.add_run(("; " if i else "") + e.text).bold = True
         out.add_paragraph(" ".join(p.text.split()), style="Quote")
+    if rejected(report):  # as reviewed: what the reviewer rejected stays visible
+        out.add_heading(tr("review.rejected"), level=2)
+        for p, f in rejected(report):
+            out.add_paragraph(f"{p.heading or p.id}{tr('report.colon')}{tr.label(f.label)} — {decision_line(f, tr)}",
+                              style="List Bullet")
     buf = io.BytesIO()
     out.save(buf)
     return buf.getvalue()

@@ -6,6 +6,7 @@ from html import escape
 
 from analyser.model import Provision, Report
 from analyser.report.common import facts, page_of, summary, texts_of, title_of
+from analyser.review.render import decision_line, header_lines, rejected
 
 COLOURS = {"met": "#c8e6c9", "partly": "#fff3b0", "missing": "#ffcdd2", "n/a": "#e0e0e0"}
 CSS = """body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -52,6 +53,7 @@ def to_html(report: Report) -> str:
             f"<b>{escape(tr.label(f.label))}</b> · {escape(tr('report.score'))} {f.score:.2f} · "
             f"{escape(tr('report.found_by'))} {escape(tr.layer(f.layer))}"
             + (f" · {escape(tr.attributes(f.attributes))}" if f.attributes else "")
+            + (f"<br><small class='review'>{escape(decision_line(f, tr))}</small>" if decision_line(f, tr) else "")
             for f in p.findings
         )
         provs.append(f"<div class='prov' id='{escape(p.id)}'><div class='meta'>{escape(p.heading or p.id)}"
@@ -65,7 +67,11 @@ def to_html(report: Report) -> str:
         for p in doc.provisions for c in p.candidates)
     if candidates:
         candidates = f"<h2>{escape(tr('report.worth_a_look'))}</h2><ul class='candidates'>{candidates}</ul>"
-    warnings = "".join(f"<p><b>{escape(tr('report.warning'))}{escape(tr('report.colon'))}</b>{escape(w.text)}</p>"
+    if rejected(report):  # as reviewed: what the reviewer rejected stays visible, struck through
+        candidates += (f"<h2>{escape(tr('review.rejected'))}</h2><ul class='rejected'>"
+                       + "".join(f"<li><del>{escape(p.heading or p.id)}{escape(tr('report.colon'))}{escape(tr.label(f.label))}"
+                                 f"</del> — {escape(decision_line(f, tr))}</li>" for p, f in rejected(report)) + "</ul>")
+    warnings = "".join(f"<p class='review'>{escape(line)}</p>" for line in header_lines(report, tr)) + "".join(f"<p><b>{escape(tr('report.warning'))}{escape(tr('report.colon'))}</b>{escape(w.text)}</p>"
                        for w in doc.warnings)
     facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts(report, tr))
     return (f"<!doctype html><html lang='{tr.lang}'><head><meta charset='utf-8'><title>{title}</title>"

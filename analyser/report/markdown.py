@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analyser.model import Report
 from analyser.report.common import facts, finding_line, page_of, summary, texts_of, title_of
+from analyser.review.render import decision_line, header_lines, rejected
 
 STATUS_MARK = {"met": "✅", "partly": "🟡", "missing": "❌", "n/a": "➖"}
 
@@ -21,6 +22,7 @@ def to_markdown(report: Report) -> str:
     tr = texts_of(report)
     doc = report.document
     lines = [f"# {tr('report.title', title=title_of(doc))}", "", f"**{summary(report, tr)}**", ""]
+    lines += [f"> {line}" for line in header_lines(report, tr)] + ([""] if report.review else [])  # as reviewed
     colon = tr("report.colon")
     lines += [f"- {name}{colon}{value}" for name, value in facts(report, tr)]
     for w in doc.warnings:
@@ -36,6 +38,7 @@ def to_markdown(report: Report) -> str:
         lines.append(tr("report.none"))
     for p, f in report.findings:
         lines += [f"### {p.heading or p.id} — {tr.label(f.label)}", "", finding_line(p, f, tr), "",
+                  *([decision_line(f, tr), ""] if decision_line(f, tr) else []),
                   f"{tr('report.evidence')}{colon}" + "; ".join(f"**{_quote(e.text, 120)}**" for e in f.evidence), "",
                   f"> {_quote(p.text)}", ""]
     candidates = [(p, c) for p in doc.provisions for c in p.candidates]
@@ -46,5 +49,9 @@ def to_markdown(report: Report) -> str:
             lines.append(f"- {p.heading or p.id}" + (f" ({tr('report.page', page=page)})" if page else "")
                          + f": {tr.label(c.label)}, {tr('report.score')} {c.score:.2f} — "
                          + "; ".join(f"*{_quote(e.text, 120)}*" for e in c.evidence))
+        lines.append("")
+    if rejected(report):  # as reviewed: what the reviewer rejected stays visible
+        lines += [f"## {tr('review.rejected')}", ""]
+        lines += [f"- ~~{p.heading or p.id}: {tr.label(f.label)}~~ — {decision_line(f, tr)}" for p, f in rejected(report)]
         lines.append("")
     return "\n".join(lines) + "\n"

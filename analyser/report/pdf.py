@@ -12,6 +12,7 @@ from pathlib import Path
 from analyser.errors import AnalyserError
 from analyser.model import Report
 from analyser.report.common import cite_page, texts_of
+from analyser.review.render import decision_line
 
 # One colour per label (RGB hex), shared with the HTML report's legend.
 LABEL_COLOURS = {
@@ -72,6 +73,7 @@ def _annotated(report: Report, original: bytes) -> bytes:
     for provision, finding in report.findings:
         note = (f"{tr.label(finding.label)} ({tr('report.score')} {finding.score:.2f}; {tr.layer(finding.layer)})"
                 + (f"\n{tr.attributes(finding.attributes)}" if finding.attributes else "")
+                + (f"\n{decision_line(finding, tr)}" if decision_line(finding, tr) else "")  # as reviewed
                 + f"\n{provision.heading}")
         for evidence in finding.evidence:
             if not evidence.page or not evidence.boxes or evidence.page > n_pages:

@@ -69,7 +69,9 @@ def load_gold(path: Path) -> dict:
     return {"treaty": data["treaty"], "source": data.get("source"), "language": data.get("language", "en"),
             "labels": {p["article_identifier"]: set(p["labels"]) for p in labelled},
             "evidence": {p["article_identifier"]: p.get("evidence", []) for p in labelled},
-            "checks": {k: v["status"] for k, v in data["checks"].items()}}
+            "checks": {k: v["status"] for k, v in data["checks"].items()},
+            # review exports (analyser/review/export.py) say how they are keyed and where they lie
+            "keyed_by": data.get("keyed_by"), "sha256": data.get("sha256"), "folder": path.parent}
 
 
 def document_path(gold: dict, tota: Path | None = None) -> Path:
@@ -77,13 +79,18 @@ def document_path(gold: dict, tota: Path | None = None) -> Path:
     else in the shared corpus)."""
     if not gold["source"]:
         return tota_path(gold["treaty"], tota)
+    if gold.get("keyed_by"):  # a review export: the document where it was exported from, else beside the export
+        from analyser.review.teach import export_document
+
+        return export_document(gold)
     vendored = CORPORA / gold["source"]
     return vendored if vendored.exists() else SHARED_CORPORA / gold["source"]
 
 
 def article_of(gold: dict) -> Callable[[Provision], str]:
     """How a provision maps to the article ids the gold labels use."""
-    return (lambda p: p.source_id) if not gold["source"] else (lambda p: article_key(p.heading))
+    by_source_id = gold.get("keyed_by") == "article_identifier" or (not gold["source"] and not gold.get("keyed_by"))
+    return (lambda p: p.source_id) if by_source_id else (lambda p: article_key(p.heading))
 
 
 def split_names(split: str | tuple[str, ...], annotations: Path) -> list[str]:

@@ -42,12 +42,15 @@ def layer_options(layers: str) -> AnalyseOptions:
     return AnalyseOptions(rules=rules) if with_model else AnalyseOptions(model=None, rules=rules)
 
 
-def score(files: list[Path], tota: Path | None = None, scores: Scores | None = None, layers: str = "rules") -> Scores:
+def score(files: list[Path], tota: Path | None = None, scores: Scores | None = None, layers: str = "rules",
+          model_dir: Path | None = None) -> Scores:
     """Article-level scores and check accuracy of one layer setting: the rules, the learned
-    layer alone (at its solo thresholds), or both combined."""
+    layer alone (at its solo thresholds), or both combined; `model_dir`: another trained model."""
     from analyser.pipeline import analyse
 
     options = layer_options(layers)
+    if model_dir and options.model is not None:
+        options = options.but(model=Path(model_dir))
     scores = scores or Scores()
     for f in files:
         gold = load_gold(f)
@@ -104,14 +107,19 @@ def format_scores(s: Scores, title: str) -> str:
     return "\n".join(lines)
 
 
-def main(split: str = "test", annotations: Path | None = None, tota: Path | None = None, show_errors: bool = False,
-         layers: str = "rules") -> int:
+def main(split: str | None = "test", annotations: Path | None = None, tota: Path | None = None, show_errors: bool = False,
+         layers: str = "rules", exports: tuple[Path, ...] = (), model_dir: Path | None = None) -> int:
+    """`exports`: folders of review exports (analyser review export), scored beside the split's
+    files; without a split, alone."""
+    from analyser.review.teach import export_files
+
     annotations = annotations or ANNOTATIONS
-    files = annotation_files(split, annotations)
+    files = (annotation_files(split, annotations) if split else []) + export_files(exports)
+    split = " + ".join([split] * bool(split) + [str(e) for e in exports])
     if not files:
         print(f"no annotation files for split {split!r} in {annotations}", file=sys.stderr)
         return 2
-    s = score(files, tota, layers=layers)
+    s = score(files, tota, layers=layers, model_dir=model_dir)
     print(format_scores(s, f"split {split} ({layers})"))
     for lang, ls in sorted(s.by_language.items()):
         print(format_scores(ls, f"split {split}, language {lang}"))

@@ -227,10 +227,28 @@ def calibration(articles: list[Article], scores: list[dict[str, float]]) -> dict
     return out
 
 
+def read_exports(exports: tuple[Path, ...], rules: bool = True) -> tuple[list[Article], list[Path]]:
+    """The articles of folders of review exports (analyser review export), one split per folder
+    ("review:<folder name>"), and the export files read."""
+    from analyser.review.teach import export_files
+
+    files = export_files(exports)
+    held = {Path(h).name for h in held_out_files()}
+    for f in files:  # the files kept for external evaluation are never learned from, reviewed or not
+        if Path(json.loads(f.read_text(encoding="utf-8")).get("source") or "").name in held:
+            raise AnalyserError(str(f), "its document is held out for external evaluation: never trained on")
+    return [a for f in files for a in articles_of(f, f"review:{f.parent.name}", rules)], files
+
+
 def train(out_dir: Path = MODEL_DIR, annotations: Path = ANNOTATIONS, epochs: int = EPOCHS,
-          splits: tuple[str, ...] | None = None) -> dict[str, Any]:
+          splits: tuple[str, ...] | None = None, exports: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """`exports`: folders of review exports learned from beside the splits; the model card
+    (meta.json `exports`) names each file and its hash."""
+    from analyser.review.teach import card
+
     splits = splits or tuning_splits(annotations)
-    articles = read_splits(splits, annotations)
+    reviewed, export_paths = read_exports(exports)
+    articles = read_splits(splits, annotations) + reviewed
     if len({a.split for a in articles}) < 2:
         raise AnalyserError(str(annotations / "splits.json"), "cross-validation needs at least two splits")
     features = lru_cache(maxsize=None)(folded_text)  # each provision read once, not once per fold
@@ -243,13 +261,15 @@ def train(out_dir: Path = MODEL_DIR, annotations: Path = ANNOTATIONS, epochs: in
     nlp.to_disk(out_dir / "pipeline")
     examples = [cats for a in articles for cats in a.targets]
     meta = {"labels": list(LABELS), "thresholds": thresholds, "solo_thresholds": solo_thresholds,
-            "train_splits": list(splits), "threshold_method": "leave-one-split-out cross-validation",
+            "train_splits": list(splits) + sorted({a.split for a in reviewed}), "threshold_method": "leave-one-split-out cross-validation",
             "agreements": len({(a.split, a.treaty) for a in articles}), "examples": len(examples),
             "positives": {lab: int(sum(c[lab] for c in examples)) for lab in LABELS},
             "validation": validation,
             "validation_by_language": by_language(articles, oof, thresholds, solo_thresholds),
             "calibration": calibration(articles, oof),
             "epochs": epochs, "seed": SEED, "train_seconds": round(seconds, 1)}
+    if export_paths:
+        meta["exports"] = card(export_paths)
     (out_dir / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return meta
 
