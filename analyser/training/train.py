@@ -38,6 +38,7 @@ from analyser.training.corpus import (
     annotation_files,
     article_of,
     document_path,
+    held_out_files,
     load_gold,
     split_names,
 )
