@@ -49,7 +49,7 @@ def test_batch_with_workers_offline(tmp_path):
 
 def test_streamlit_app_offline(tmp_path):
     script = ("from streamlit.testing.v1 import AppTest\n"
-              f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=120); at.run()\n"
+              f"at = AppTest.from_file({str(ROOT / 'ui' / 'app.py')!r}, default_timeout=120); at.run()\n"
               "at.selectbox(key='sample').select('AfCFTA Agreement (PDF, 77 pages)').run()\n"
               "assert not at.exception, at.exception\n")
     res, attempts = _run(["-c", script], tmp_path, cwd=ROOT)
@@ -58,7 +58,7 @@ def test_streamlit_app_offline(tmp_path):
 
 
 def test_imports_reach_no_model_hub(tmp_path):
-    modules = ["analyser", "analyser.cli", "analyser.batch", "analyser.stats", "analyser.pageview", "analyser.report.pdf",
+    modules = ["analyser", "analyser.cli", "analyser.batch", "analyser.stats", "ui.pageview", "analyser.report.pdf",
                "analyser.ingest.docx", "analyser.ingest.html", "analyser.ingest.pdf", "analyser.language",
                "analyser.classify.learned", "analyser.classify.hf"]
     # The transformers extra is optional (the test install leaves it out): checked when installed.
@@ -81,7 +81,7 @@ def test_guard_sees_streamlits_address_lookups(tmp_path):
 
 
 def test_streamlit_server_start_offline(tmp_path):
-    """The real UI start (`streamlit run app.py` with the project's .streamlit/config.toml, as a
+    """The real UI start (`streamlit run ui/app.py` with the project's .streamlit/config.toml, as a
     user runs it): the server starts, serves its page, and attempts nothing off the machine."""
     import socket as socket_mod
     import time
@@ -92,7 +92,7 @@ def test_streamlit_server_start_offline(tmp_path):
         port = s.getsockname()[1]
     log = tmp_path / "network.log"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(GUARD), str(ROOT)]), ANALYSER_NETWORK_LOG=str(log))
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline, page = time.time() + 120, ""

@@ -224,7 +224,7 @@ def test_page_view_draws_highlights_where_the_words_are(afcfta, rotation, tmp_pa
     from PIL import ImageChops
     from pypdf import PdfReader, PdfWriter
 
-    from analyser.pageview import render_page
+    from ui.pageview import render_page
 
     writer = PdfWriter(clone_from=PdfReader(AFCFTA))
     if rotation:

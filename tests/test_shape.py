@@ -88,3 +88,15 @@ def test_the_readme_table_names_every_module_once():
                if p.name != "__pycache__" and p.name != "__init__.py" and (p.is_dir() or p.suffix == ".py")}
     assert len(named) == len(set(named))
     assert set(named) == present
+
+
+def test_the_library_never_imports_the_ui():
+    """`ui/` (Streamlit) sits on top of the library: a batch or a CLI run must not need it."""
+    leaks = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            leaks += [(path.name, n) for n in names if n.split(".")[0] in ("ui", "streamlit")]
+    assert not leaks
+    assert (PACKAGE.parent / "ui" / "app.py").is_file()

@@ -1,6 +1,6 @@
 """Streamlit UI: drop in an agreement, see the gaps first, then where culture is handled.
 
-Run with `streamlit run app.py` (after `pip install -e '.[ui]'`). The analysis is the library's
+Run with `streamlit run ui/app.py` (after `pip install -e '.[ui]'`). The analysis is the library's
 (`analyser.analyse`); this file only lays it out. Uploads stay in memory and in a private
 temporary folder removed right after the analysis; results are cached per file hash.
 """
@@ -21,13 +21,13 @@ from analyser.checks import CHECK_LABELS
 from analyser.ingest import SUFFIXES
 from analyser.options import AnalyseOptions
 from analyser.model import LABELS
-from analyser.pageview import search_boxes
+from ui.pageview import search_boxes
 from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
 from analyser.report import in_language, render
 from analyser.report.common import summary
 from analyser.report.html import mark_spans
 from analyser.report.pdf import LABEL_COLOURS, to_pdf
-from analyser.review import ui as review_ui  # review and teach: the decision controls (analyser/review/ui.py)
+from ui import review as review_ui  # review and teach: the decision controls (ui/review.py)
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = {
@@ -245,7 +245,7 @@ def document_view(report, data: bytes | None, review=None) -> None:
                     review_ui.add_form(report, p, tr())
     if data is not None and left is not None:
         with left:
-            from analyser.pageview import render_page
+            from ui.pageview import render_page
 
             if "page_input" not in st.session_state:  # set before the widget exists: no value= beside it
                 pages_with = sorted({e.page for p, kept in shown for f in kept for e in f.evidence if e.page})
@@ -355,7 +355,7 @@ def screen_page() -> None:
     if report is None:
         return
     report = in_language(report, ui_lang())
-    # --- review (analyser/review/ui.py): decisions on the cards, progress, the report as reviewed ---
+    # --- review (ui/review.py): decisions on the cards, progress, the report as reviewed ---
     with st.sidebar:
         as_reviewed = review_ui.sidebar(tr())
     review = review_ui.state(report)
