@@ -147,7 +147,7 @@ def test_downloads_are_in_the_interface_language_not_the_agreement_s():
     """An English agreement screened with the interface in French: the downloaded reports are French."""
     import json
 
-    import app
+    from ui import app
 
     from analyser import analyse
     from conftest import SAMPLE

@@ -29,7 +29,7 @@ from analyser.report.html import mark_spans
 from analyser.report.pdf import LABEL_COLOURS, to_pdf
 from ui import review as review_ui  # review and teach: the decision controls (ui/review.py)
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent  # the project folder: the bundled samples are under corpora/
 SAMPLES = {
     "Canada - Peru FTA (ToTA XML, 2008)": ROOT / "corpora" / "samples" / "canada-peru-fta-2008.xml",
     "AfCFTA Agreement (PDF, 77 pages)": ROOT / "corpora" / "pdf" / "afcfta-agreement-en.pdf",
