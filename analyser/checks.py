@@ -7,7 +7,6 @@ the report language: the agreement's own unless the caller asks for another.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ def guideline_paragraphs() -> dict[str, dict[str, Any]]:
 
 
 Hits = list[tuple[Provision, Finding]]
-MakeCheck = Callable[..., Check]  # (check id, status, hits named in the explanation, also=more supporting hits)
+Decision = tuple[str, Hits] | tuple[str, Hits, Hits]  # (status, hits named in the explanation[, more supporting hits])
 
 
 def _hits(doc: Document, label: str, **attrs: Any) -> Hits:
@@ -58,7 +57,7 @@ def _chapter(p: Provision) -> str:
     return parts[0] if parts else ""
 
 
-def _check_in(cid: str, status: str, hits: Hits, also: Hits = (), tr: Texts = Texts("en")) -> Check:
+def _check_in(cid: str, status: str, hits: Hits, also: Hits = (), *, tr: Texts) -> Check:
     """`hits` are named in the explanation; `also` only join the supporting provisions."""
     return Check(id=cid, status=status, provisions=_ids(hits + list(also)),
                  why=tr(f"checks.{cid}.{status}", where=_where(hits, tr)),
@@ -68,10 +67,6 @@ def _check_in(cid: str, status: str, hits: Hits, also: Hits = (), tr: Texts = Te
 def assess(doc: Document, lang: str | None = None) -> dict[str, Check]:
     """The checks of one document, worded in `lang` (default: the document's language)."""
     tr = Texts(report_language(doc.language, lang))
-
-    def _check(cid: str, status: str, hits: Hits, also: Hits = ()) -> Check:
-        return _check_in(cid, status, hits, also, tr)
-
     refs = _hits(doc, "convention_reference")
     convention = [h for h in refs if not h[1].attributes.get("guidelines")]
     guidelines = [h for h in refs if h[1].attributes.get("guidelines")]
@@ -81,18 +76,17 @@ def assess(doc: Document, lang: str | None = None) -> dict[str, Check]:
     coop = _hits(doc, "cultural_cooperation")
     dedicated = [h for h in coop if h[1].attributes.get("dedicated")]
     policy = _hits(doc, "policy_space")
-    checks = {
-        "G1": _check("G1", "met", convention) if convention else _check("G1", "missing", []),
-        "G2": _check("G2", "met", guidelines) if guidelines else _check("G2", "missing", []),
-        "G3": (_check("G3", "met", agreement_wide, also=exemptions) if agreement_wide
-               else _check("G3", "partly", exemptions) if exemptions else _check("G3", "missing", [])),
-        "G4": _g4(digital, exemptions, agreement_wide, _check),
-        "G5": _simple("G5", _hits(doc, "preferential_treatment"), _check),
-        "G6": (_check("G6", "met", dedicated) if dedicated
-               else _check("G6", "partly", coop) if coop else _check("G6", "missing", [])),
-        "G7": _check("G7", "met", policy + agreement_wide) if policy or agreement_wide else _check("G7", "missing", []),
-        "G8": _simple("G8", _hits(doc, "coherence"), _check),
+    decided: dict[str, Decision] = {
+        "G1": _met_if(convention),
+        "G2": _met_if(guidelines),
+        "G3": ("met", agreement_wide, exemptions) if agreement_wide else ("partly", exemptions) if exemptions else ("missing", []),
+        "G4": _g4(digital, exemptions, agreement_wide),
+        "G5": _met_if(_hits(doc, "preferential_treatment")),
+        "G6": ("met", dedicated) if dedicated else ("partly", coop) if coop else ("missing", []),
+        "G7": _met_if(policy + agreement_wide),
+        "G8": _met_if(_hits(doc, "coherence")),
     }
+    checks = {cid: _check_in(cid, *decision, tr=tr) for cid, decision in decided.items()}
     for check in checks.values():
         _add_candidates(check, doc, tr)
     return {cid: checks[cid] for cid in CHECK_IDS}
@@ -115,8 +109,8 @@ def _add_candidates(check: Check, doc: Document, tr: Texts) -> None:
         check.why += " " + tr("checks.worth_a_look", n=len(check.candidates))
 
 
-def _simple(cid: str, hits: Hits, _check: MakeCheck) -> Check:
-    return _check(cid, "met", hits) if hits else _check(cid, "missing", [])
+def _met_if(hits: Hits) -> Decision:
+    return ("met", hits) if hits else ("missing", [])
 
 
 @lru_cache(maxsize=1)
@@ -137,20 +131,20 @@ def _refers_to(p: Provision, chapters: set[str]) -> bool:
     return False
 
 
-def _g4(digital: Hits, exemptions: Hits, agreement_wide: Hits, _check: MakeCheck) -> Check:
+def _g4(digital: Hits, exemptions: Hits, agreement_wide: Hits) -> Decision:
     if not digital:
-        return _check("G4", "n/a", [])
+        return ("n/a", [])
     carved = [h for h in digital if h[1].attributes.get("carve_out")]
     if agreement_wide:
-        return _check("G4", "met", digital + agreement_wide)
+        return ("met", digital + agreement_wide)
     if len(carved) == len(digital):
-        return _check("G4", "met", digital)
+        return ("met", digital)
     if carved:
-        return _check("G4", "partly", carved)
+        return ("partly", carved)
     # The EU model: no carve-out of its own, but the digital article sits in a chapter from which
     # a chapter-scope exemption removes audiovisual services (codebook ruling).
     chapters = {_chapter(p).lower() for p, _ in exemptions}
     sheltered = [h for h in digital if _chapter(h[0]).lower() in chapters or _refers_to(h[0], chapters)]
     if sheltered:
-        return _check("G4", "partly", sheltered)
-    return _check("G4", "missing", digital)
+        return ("partly", sheltered)
+    return ("missing", digital)

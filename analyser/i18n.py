@@ -14,7 +14,6 @@ from typing import Any
 from analyser.lang import DEFAULT, SUPPORTED as LANGUAGES, language_data
 
 
-@lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, Any]:
     return language_data(lang).messages
 

@@ -114,6 +114,15 @@ class BM25:
         return total, sorted(shared, key=lambda t: -self.idf[t])
 
 
+@lru_cache(maxsize=1)
+def _entry_facts() -> list[tuple[dict[str, list[str]], bool]]:
+    """What never changes between queries, per library entry: the cultural terms of each check's
+    operative sentence, and whether the clause is a general exception."""
+    chapeau = re.compile(settings()["general_exceptions"], re.I)
+    return [({cid: cultural_terms(op["sentence"]) for cid, op in entry["operative"].items()},
+             bool(chapeau.search(entry["text"]))) for entry in library()]
+
+
 def _query(report: Report, cid: str) -> list[str]:
     focus = focus_words().get(cid)
     provisions = report.document.provisions
@@ -132,8 +141,8 @@ def propose(report: Report, per_check: int = PER_CHECK, lang: str | None = None)
     report = in_language(report, lang)
     tr = Texts(report_language(report.document.language, lang))
     doc = report.document
-    lib, index = library(), _index()
-    weights, chapeau = settings()["weights"], re.compile(settings()["general_exceptions"], re.I)
+    lib, index, facts = library(), _index(), _entry_facts()
+    weights = settings()["weights"]
     queries: dict[tuple[str, ...] | None, list[str]] = {}  # checks without a focus share one query
     parties = set(doc.parties)
     region = (doc.metadata.get("region") or "").split(";")[0].strip()
@@ -153,14 +162,14 @@ def propose(report: Report, per_check: int = PER_CHECK, lang: str | None = None)
                 continue  # only clauses that carry the check's label; never the agreement itself
             op = entry["operative"][cid]
             score, shared = index.score(query, i)
-            culture = cultural_terms(op["sentence"])
+            culture = facts[i][0][cid]
             relevance = weights["cultural_term"] * min(len(culture), weights["max_cultural_terms"])
             shared_parties = sorted(parties & set(entry.get("parties") or []))
             bonus = (weights["shared_parties"] if shared_parties
                      else weights["same_region"] if region and region in (entry.get("region") or "") else 0.0)
             # An agreement-wide clause is what meets G3/G7 in full: it ranks above partial ones.
             full = int(cid in {"G3", "G7"} and entry.get("scope") == "agreement")
-            general = bool(chapeau.search(entry["text"]))
+            general = facts[i][1]
             same_lang = entry["language"] == doc.language
             why = [tr("precedents.meets", check=cid, agreement=entry["agreement"], year=entry["year"])]
             language = tr.language_name(entry["language"])

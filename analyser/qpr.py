@@ -16,6 +16,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -201,7 +202,9 @@ def collect(inputs: list[str], party: str | None = None, since: int | None = Non
             raise AnalyserError(", ".join(files), "no agreement file found")
     for path in paths if files else []:
         if party or since:
-            meta = ingest.load(path, ocr=False).metadata  # metadata only: no OCR for a filter
+            source = ingest.load(path, ocr=False)  # metadata only: no OCR for a filter
+            with source.layout or nullcontext():  # an open PDF is released here, not left to the collector
+                meta = source.metadata
             if not _keep(meta, meta.get("parties") or [], party, since):
                 continue
         report = analyse(path) if model else analyse(path, model=None)
@@ -296,8 +299,8 @@ def to_markdown(entries: list[Entry], tr: Texts, party: str | None = None, since
 
 
 def to_csv(entries: list[Entry], tr: Texts, party: str | None = None, since: int | None = None) -> str:
-    """One row per finding (the filters are in the rows themselves)."""
-    """One row per provision; kinds, labels, scope and type are identifiers, the texts in the report language."""
+    """One row per finding (the filters are in the rows themselves); kinds, labels, scope and type
+    are identifiers, the texts in the report language."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(CSV_COLUMNS)

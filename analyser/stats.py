@@ -78,7 +78,7 @@ def _pct(share: float) -> str:
     return f"{share:.0%}"
 
 
-def tables(docs: list[dict], findings: list[tuple], groups: dict[str, dict], tr: Texts = Texts("en"),
+def tables(docs: list[dict], wordings: dict, groups: dict[str, dict], tr: Texts = Texts("en"),
            ids: bool = False) -> dict[str, Table]:
     """The summary as named tables, each with its own headers, in the language of `tr`: printed,
     shown in the UI, written as HTML (and as CSV: English headers, label ids with `ids`). Shares are
@@ -102,7 +102,7 @@ def tables(docs: list[dict], findings: list[tuple], groups: dict[str, dict], tr:
                          [[p, _pct(r["G3"]), round(r["G3"] * r["n"]), r["n"]] for p, r in best])
     out["wordings"] = (tr("stats.t_wordings"), [h("label"), h("wording"), h("times"), h("example")],
                        [[label if ids else tr.label(label), wording, n, ", ".join(users[:3])]
-                        for label, rows in sorted(top_wordings(docs, findings).items()) for wording, n, users in rows[:3]])
+                        for label, rows in sorted(wordings.items()) for wording, n, users in rows[:3]])
     return out
 
 
@@ -205,8 +205,8 @@ def build(out: Path, lang: str = "en") -> tuple[int, dict[str, dict], dict[str, 
     """The store read once: (agreements, groupings, tables worded in `lang`, tables with English
     headers and label ids for CSV)."""
     docs, findings = load(out)
-    groups = groupings(docs)
-    return len(docs), groups, tables(docs, findings, groups, Texts(lang)), tables(docs, findings, groups, ids=True)
+    groups, wordings = groupings(docs), top_wordings(docs, findings)
+    return len(docs), groups, tables(docs, wordings, groups, Texts(lang)), tables(docs, wordings, groups, ids=True)
 
 
 def write(out: Path, n_docs: int, groups: dict[str, dict], named: dict[str, dict], ids: dict[str, dict],

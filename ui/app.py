@@ -288,10 +288,16 @@ def downloads(report, data: bytes | None, key: str | None = None) -> None:
                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     if "pdf" in files:
         cols[5].download_button(t("download_pdf"), files["pdf"], f"{stem}-annotated.pdf", "application/pdf")
+    qpr_downloads(key, report_entries(key, report), stem)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def report_entries(key: str, _report) -> list:
+    """This report's periodic-report entry, built once per report (`key`), not on every rerun."""
     from analyser.qpr import entry_of
 
-    entry = entry_of(report.to_dict())
-    qpr_downloads(key, [entry] if entry else [], stem)
+    entry = entry_of(_report.to_dict())
+    return [entry] if entry else []
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

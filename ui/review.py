@@ -261,8 +261,8 @@ def queue(report: Report, review: State, tr: Texts) -> None:
     if not items:
         return
     at = st.session_state.get("queue_at", 0) % len(items)
-    undecided = [i for i in range(len(items)) if (items[i][0].id, items[i][1].label) not in
-                 {k for k, v in review.verdicts.items() if v.verdict is not None}]
+    decided = {k for k, v in review.verdicts.items() if v.verdict is not None}
+    undecided = [i for i in range(len(items)) if (items[i][0].id, items[i][1].label) not in decided]
     if not undecided:
         st.success(tr("review.ui_queue_done"))
     elif not st.session_state.get("queue_pinned"):

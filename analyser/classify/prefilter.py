@@ -34,14 +34,8 @@ class AnchorFilter:
 
     def may_match(self, folded: str, collapsed: Callable[[], str]) -> bool:
         """`folded`: the folded text; `collapsed()`: the text the matcher tokenises (computed
-        only when a word of an anchor occurs)."""
-        text = None
-        for word, regex in self._by_word:
-            if word in folded:
-                text = collapsed() if text is None else text
-                if regex.search(text):
-                    return True
-        return False
+        only when a word of an anchor occurs; the caller computes it once)."""
+        return any(word in folded and regex.search(collapsed()) for word, regex in self._by_word)
 
 
 def anchor_filter(entries: Iterable[Any], tokens: TokenTexts) -> AnchorFilter | None:
@@ -50,8 +44,8 @@ def anchor_filter(entries: Iterable[Any], tokens: TokenTexts) -> AnchorFilter | 
     by_word: dict[str, list[str]] = defaultdict(list)
     for entry in entries:
         if isinstance(entry, str):
-            run = [re.escape(t) for t in tokens(entry) if t.strip()]
             words = [t for t in tokens(entry) if t.strip()]
+            run = [re.escape(t) for t in words]
         else:
             run, words = _pattern_run(entry)
         if not run:

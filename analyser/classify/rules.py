@@ -389,9 +389,10 @@ class RuleClassifier:
         collapsed, doc, by_group = matched
         joiners = self.matcher(lang).joiners
         structure = _Lazy(lambda: units(doc, joiners))  # cut only when a rule that needs it fires
+        near_of = _Near(by_group)  # one index per provision, shared by the rules
         findings = []
         for rule in self.rules:
-            hit = self._apply(rule, provision, doc, collapsed, by_group, structure)
+            hit = self._apply(rule, provision, doc, collapsed, by_group, near_of, structure)
             if hit:
                 findings.append(hit)
         return findings
@@ -404,18 +405,11 @@ class RuleClassifier:
         folded = fold(text)
         if lm.prefilter is not None and not lm.prefilter.search(folded):
             return None
-        made: list[Collapsed] = []
-
-        def collapse() -> str:
-            made.append(Collapsed(mask_cross_reference_titles(folded, lm.reference_words) if lm.reference_words
-                                  else folded))
-            return made[0].text
-
-        if anchors is not None and not anchors.may_match(folded, collapse):
+        collapsed_once = _Lazy(lambda: Collapsed(mask_cross_reference_titles(folded, lm.reference_words)
+                                                 if lm.reference_words else folded))
+        if anchors is not None and not anchors.may_match(folded, lambda: collapsed_once.get().text):
             return None
-        if not made:
-            collapse()
-        collapsed = made[0]
+        collapsed = collapsed_once.get()
         doc = lm.nlp.make_doc(collapsed.text)
         by_group: dict[str, list[Match]] = {}
         for m in lm.matches(doc):
@@ -423,7 +417,7 @@ class RuleClassifier:
         return collapsed, doc, _without_other_senses(by_group)
 
     def _apply(self, rule: Rule, provision: Provision, doc: Doc, collapsed: Collapsed, by_group: dict[str, list[Match]],
-               structure: _Lazy | None = None) -> Finding | None:
+               near_of: _Near, structure: _Lazy | None = None) -> Finding | None:
         if rule.unless_heading and rule.unless_heading.search(provision.heading):
             return None
         if rule.only_heading and not rule.only_heading.search(provision.heading):
@@ -432,7 +426,6 @@ class RuleClassifier:
         # the units of clauses that list fields of action ("in the following areas:")
         fields = {units_.unit_of[m.start] for m in by_group.get("field_cue", [])} if units_ is not None else set()
         fallback: Finding | None = None
-        near_of = _Near(by_group)
         for anchor in by_group.get(rule.anchor, []):
             support = [anchor]
             for cond in rule.all_of:

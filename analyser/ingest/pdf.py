@@ -437,9 +437,10 @@ def _pdfium_read(pdf: Any, opened: list[Any], only: set[int] | None, path: str) 
                 raise AnalyserError(path, f"page {i + 1} holds too many objects ({objects:,} > {MAX_PAGE_OBJECTS:,}, the limit)")
             textpage = page.get_textpage()
             opened.append(textpage)
-            if textpage.count_chars() > MAX_PAGE_CHARS:
-                raise _too_many_chars(path, i + 1, textpage.count_chars())
-            budget.add(i + 1, textpage.count_chars(), objects)
+            chars = textpage.count_chars()
+            if chars > MAX_PAGE_CHARS:
+                raise _too_many_chars(path, i + 1, chars)
+            budget.add(i + 1, chars, objects)
             text = textpage.get_text_range()
         except pdfium.PdfiumError:
             # A damaged page: kept as an empty, unreadable page; the others are still analysed.

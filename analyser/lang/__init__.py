@@ -47,6 +47,13 @@ def _discover() -> tuple[str, ...]:
 SUPPORTED: tuple[str, ...] = _discover()
 
 
+def _part(name: str) -> cached_property:
+    """One data file of the folder, as an attribute read on first use."""
+    part = cached_property(lambda self: self._file(name))
+    part.__doc__ = f"the folder's {name}"
+    return part
+
+
 @dataclass(frozen=True)
 class LanguageData:
     """One language's data files, each read on first use; a missing file reads as empty."""
@@ -60,29 +67,12 @@ class LanguageData:
         path = self.folder / name
         return (load_yaml(path) or {}) if path.is_file() else {}
 
-    @cached_property
-    def meta(self) -> dict[str, Any]:
-        return self._file("language.yaml")
-
-    @cached_property
-    def messages(self) -> dict[str, Any]:
-        return self._file("messages.yaml")
-
-    @cached_property
-    def lexicon(self) -> dict[str, Any]:
-        return self._file("lexicon.yaml")
-
-    @cached_property
-    def headings(self) -> dict[str, Any]:
-        return self._file("headings.yaml")
-
-    @cached_property
-    def documents(self) -> dict[str, Any]:
-        return self._file("documents.yaml")
-
-    @cached_property
-    def precedents(self) -> dict[str, Any]:
-        return self._file("precedents.yaml")
+    meta = _part("language.yaml")
+    messages = _part("messages.yaml")
+    lexicon = _part("lexicon.yaml")
+    headings = _part("headings.yaml")
+    documents = _part("documents.yaml")
+    precedents = _part("precedents.yaml")
 
 
 @lru_cache(maxsize=None)

@@ -43,15 +43,15 @@ def to_docx(report: Report) -> bytes:
     for p, f in report.findings:
         out.add_heading(f"{p.heading or p.id} — {tr.label(f.label)}", level=3)
         out.add_paragraph(finding_line(p, f, tr))
-        if decision_line(f, tr):
-            out.add_paragraph(decision_line(f, tr))
+        if line := decision_line(f, tr):
+            out.add_paragraph(line)
         para = out.add_paragraph(f"{tr('report.evidence')}{tr('report.colon')}")
         for i, e in enumerate(f.evidence):
             para.add_run(("; " if i else "") + e.text).bold = True
         out.add_paragraph(" ".join(p.text.split()), style="Quote")
-    if rejected(report):  # as reviewed: what the reviewer rejected stays visible
+    if gone := rejected(report):  # as reviewed: what the reviewer rejected stays visible
         out.add_heading(tr("review.rejected"), level=2)
-        for p, f in rejected(report):
+        for p, f in gone:
             out.add_paragraph(f"{p.heading or p.id}{tr('report.colon')}{tr.label(f.label)} — {decision_line(f, tr)}",
                               style="List Bullet")
     buf = io.BytesIO()

@@ -53,7 +53,7 @@ def to_html(report: Report) -> str:
             f"<b>{escape(tr.label(f.label))}</b> · {escape(tr('report.score'))} {f.score:.2f} · "
             f"{escape(tr('report.found_by'))} {escape(tr.layer(f.layer))}"
             + (f" · {escape(tr.attributes(f.attributes))}" if f.attributes else "")
-            + (f"<br><small class='review'>{escape(decision_line(f, tr))}</small>" if decision_line(f, tr) else "")
+            + (f"<br><small class='review'>{escape(line)}</small>" if (line := decision_line(f, tr)) else "")
             for f in p.findings
         )
         provs.append(f"<div class='prov' id='{escape(p.id)}'><div class='meta'>{escape(p.heading or p.id)}"
@@ -67,10 +67,10 @@ def to_html(report: Report) -> str:
         for p in doc.provisions for c in p.candidates)
     if candidates:
         candidates = f"<h2>{escape(tr('report.worth_a_look'))}</h2><ul class='candidates'>{candidates}</ul>"
-    if rejected(report):  # as reviewed: what the reviewer rejected stays visible, struck through
+    if gone := rejected(report):  # as reviewed: what the reviewer rejected stays visible, struck through
         candidates += (f"<h2>{escape(tr('review.rejected'))}</h2><ul class='rejected'>"
                        + "".join(f"<li><del>{escape(p.heading or p.id)}{escape(tr('report.colon'))}{escape(tr.label(f.label))}"
-                                 f"</del> — {escape(decision_line(f, tr))}</li>" for p, f in rejected(report)) + "</ul>")
+                                 f"</del> — {escape(decision_line(f, tr))}</li>" for p, f in gone) + "</ul>")
     warnings = "".join(f"<p class='review'>{escape(line)}</p>" for line in header_lines(report, tr)) + "".join(f"<p><b>{escape(tr('report.warning'))}{escape(tr('report.colon'))}</b>{escape(w.text)}</p>"
                        for w in doc.warnings)
     facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts(report, tr))

@@ -38,7 +38,7 @@ def to_markdown(report: Report) -> str:
         lines.append(tr("report.none"))
     for p, f in report.findings:
         lines += [f"### {p.heading or p.id} — {tr.label(f.label)}", "", finding_line(p, f, tr), "",
-                  *([decision_line(f, tr), ""] if decision_line(f, tr) else []),
+                  *([line, ""] if (line := decision_line(f, tr)) else []),
                   f"{tr('report.evidence')}{colon}" + "; ".join(f"**{_quote(e.text, 120)}**" for e in f.evidence), "",
                   f"> {_quote(p.text)}", ""]
     candidates = [(p, c) for p in doc.provisions for c in p.candidates]
@@ -50,8 +50,8 @@ def to_markdown(report: Report) -> str:
                          + f": {tr.label(c.label)}, {tr('report.score')} {c.score:.2f} — "
                          + "; ".join(f"*{_quote(e.text, 120)}*" for e in c.evidence))
         lines.append("")
-    if rejected(report):  # as reviewed: what the reviewer rejected stays visible
+    if gone := rejected(report):  # as reviewed: what the reviewer rejected stays visible
         lines += [f"## {tr('review.rejected')}", ""]
-        lines += [f"- ~~{p.heading or p.id}: {tr.label(f.label)}~~ — {decision_line(f, tr)}" for p, f in rejected(report)]
+        lines += [f"- ~~{p.heading or p.id}: {tr.label(f.label)}~~ — {decision_line(f, tr)}" for p, f in gone]
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -73,7 +73,7 @@ def _annotated(report: Report, original: bytes) -> bytes:
     for provision, finding in report.findings:
         note = (f"{tr.label(finding.label)} ({tr('report.score')} {finding.score:.2f}; {tr.layer(finding.layer)})"
                 + (f"\n{tr.attributes(finding.attributes)}" if finding.attributes else "")
-                + (f"\n{decision_line(finding, tr)}" if decision_line(finding, tr) else "")  # as reviewed
+                + (f"\n{line}" if (line := decision_line(finding, tr)) else "")  # as reviewed
                 + f"\n{provision.heading}")
         for evidence in finding.evidence:
             if not evidence.page or not evidence.boxes or evidence.page > n_pages:

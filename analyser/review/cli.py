@@ -98,7 +98,7 @@ def _pick(items: list[Numbered], target: str) -> Numbered:
 
 def run(args: argparse.Namespace, emit: Any) -> int:
     """One review action on FILE; `emit(text, output)` writes (atomically when -o is given)."""
-    from analyser.i18n import Texts
+    from analyser.report.common import texts_of
     from analyser.options import AnalyseOptions
     from analyser.pipeline import analyse
     from analyser.review.apply import as_reviewed
@@ -109,7 +109,7 @@ def run(args: argparse.Namespace, emit: Any) -> int:
         options = options.but(model=None if args.no_model else Path(args.model_dir))
     report = analyse(args.file, options)
     doc = report.document
-    tr = Texts(report.language or doc.language)
+    tr = texts_of(report)
     with ReviewStore(args.review_db) as store:
         if args.action == "export":
             from analyser.review.export import to_json

@@ -265,11 +265,6 @@ class ReviewStore:
                 item.notes.append(d)
         return list(items.values())
 
-    def documents(self) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT sha256, name, title, last_seen FROM documents ORDER BY last_seen DESC").fetchall()
-        return [{"sha256": s, "name": n, "title": t, "last_seen": ls} for s, n, t, ls in rows]
-
-
 def check_evidence(text: str, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Evidence of an added label: each piece's words must be the provision's own, at its offsets
     (given), or found in it (text only: the first occurrence)."""

@@ -5,7 +5,7 @@ One entry per article that carries a label in the reviewed report, plus the arti
 label the reviewer rejected (with `"labels": []`, as the seed files list tempting candidates).
 Articles are keyed as the evaluation keys them: a ToTA agreement by `article_identifier` (the
 provisions' `source_id`), any other document by its heading path down to the article
-(`structure.article_key`). Labels the reviewer did not decide on are the tool's findings
+(`text.article_key`). Labels the reviewer did not decide on are the tool's findings
 (a reviewer who leaves a finding standing lets it stand); `review.reviewed` / `review.total` and
 each entry's `reviewed` say how much of it a person decided. `source` names the document: the
 path given to the export, so `analyser evaluate` finds it there, else beside the export file.
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from analyser.model import Report
-from analyser.structure import article_key
+from analyser.text import article_key
 
 EXPORT_FORMAT = "review-export/1"
 

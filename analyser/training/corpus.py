@@ -93,11 +93,17 @@ def article_of(gold: dict) -> Callable[[Provision], str]:
     return (lambda p: p.source_id) if by_source_id else (lambda p: article_key(p.heading))
 
 
-def split_names(split: str | tuple[str, ...], annotations: Path) -> list[str]:
+def _splits(annotations: Path) -> dict[str, list[str]]:
+    """splits.json: each split's agreement names."""
+    listing = existing(annotations / "splits.json", "annotation splits", "--annotations DIR")
+    return json.loads(listing.read_text(encoding="utf-8"))["splits"]
+
+
+def split_names(split: str | tuple[str, ...], annotations: Path,
+                splits: dict[str, list[str]] | None = None) -> list[str]:
     """The splits that one name or several stand for: a split of splits.json, or a group: `all`
     every split, `tuning` every split except the held-back ones (HELD_BACK), `held-back` those."""
-    listing = existing(annotations / "splits.json", "annotation splits", "--annotations DIR")
-    splits = json.loads(listing.read_text(encoding="utf-8"))["splits"]
+    splits = splits or _splits(annotations)
     groups = {"all": list(splits), "tuning": [p for p in splits if p not in HELD_BACK],
               "held-back": [p for p in splits if p in HELD_BACK]}
     parts: list[str] = []
@@ -112,9 +118,8 @@ def split_names(split: str | tuple[str, ...], annotations: Path) -> list[str]:
 def annotation_files(split: str | tuple[str, ...], annotations: Path) -> list[Path]:
     """The annotation files of one split or group or several, in order (see split_names); a file
     lies in the annotations folder or in one of its sub-folders."""
-    listing = existing(annotations / "splits.json", "annotation splits", "--annotations DIR")
-    members = json.loads(listing.read_text(encoding="utf-8"))["splits"]
+    members = _splits(annotations)
     found: dict[str, Path] = {}
     for path in sorted(annotations.glob("*/*.json")) + sorted(annotations.glob("*.json")):  # top level wins
         found[path.stem] = path
-    return [found[name] for part in split_names(split, annotations) for name in members[part] if name in found]
+    return [found[name] for part in split_names(split, annotations, members) for name in members[part] if name in found]
