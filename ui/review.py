@@ -180,7 +180,7 @@ def controls(report: Report, p: Provision, label: str, review: State, tr: Texts)
     if shown:
         st.markdown(shown, unsafe_allow_html=True)
     key = f"rv-{p.id}-{label}"
-    cols = st.columns(3)
+    cols = st.columns([1, 1, 2])  # "Undo the decision" is the longest label: room for it beside a PDF page
     cols[0].button(tr("review.ui_accept"), key=f"{key}-accept", on_click=_record, args=(report, p, "accept", label))
     cols[1].button(tr("review.ui_reject"), key=f"{key}-reject", on_click=_record, args=(report, p, "reject", label))
     if item is not None and item.verdict is not None:
