@@ -101,3 +101,20 @@ def test_the_learned_layer_is_on_by_default_and_no_model_leaves_it_out(tmp_path)
 
     assert layers("--model-dir", eager) == ({"rule"}, {"model"})
     assert layers("--no-model") == ({"rule"}, set())
+
+
+def test_quick_exit_runs_the_exit_handlers_and_flushes_the_report(tmp_path, capsys):
+    """`analyser` skips the interpreter's teardown (cli.run), not its exit handlers or buffers."""
+    script = ("import atexit, sys; atexit.register(lambda: print('exit handler ran', file=sys.stderr)); "
+              "from analyser.cli import run; run()")
+    res = subprocess.run([sys.executable, "-c", script, "analyse", SAMPLE, "--format", "md"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "exit handler ran" in res.stderr
+    from analyser.cli import main
+
+    assert main(["analyse", str(SAMPLE), "--format", "md"]) == 0
+    assert res.stdout == capsys.readouterr().out  # the whole report, flushed
+    bad = subprocess.run([sys.executable, "-c", script, "analyse", tmp_path / "missing.pdf"],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "no such file" in bad.stderr and "exit handler ran" in bad.stderr
