@@ -48,3 +48,23 @@ def test_anchor_filter_never_skips_a_text_where_an_anchor_matches():
                 skipped += not may
                 anchored += has_anchor
     assert checked > 3000 and anchored > 100 and skipped > checked // 2
+
+
+def test_the_rule_tokenizer_without_unfoldable_special_cases_cuts_folded_text_as_spacy_blank_does():
+    """The rule layer's tokenizer loads only the special cases folded text can hold (rules.py);
+    on folded treaty text in all three languages it gives spaCy's own tokens, bullets apart."""
+    from analyser.classify.rules import BULLET_PREFIX
+    from analyser.classify.spacy_import import spacy
+
+    texts = ["\n".join(b.text for b in ingest.load(p).blocks) for p in sorted(TOTA.glob("pta_*.xml"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((TOTA.parent / "texts").glob("*.*"))]
+    texts.append("Don't tokenise Apr. 3rd, a.m. or can't: 1st-2nd e.g. etc. i.e. :) U.S.A. Mr. Sr. Sra. M. Mme")
+    rc = default_classifier()
+    for lang in ("en", "fr", "es"):
+        full = spacy.blank(lang)
+        full.tokenizer.prefix_search = spacy.util.compile_prefix_regex([*full.Defaults.prefixes, BULLET_PREFIX]).search
+        ours = rc.matcher(lang).nlp
+        assert len(ours.tokenizer.rules) < len(full.tokenizer.rules)
+        for text in texts:
+            folded = fold(text)
+            assert [t.text for t in ours.make_doc(folded)] == [t.text for t in full.make_doc(folded)], lang

@@ -56,25 +56,28 @@ class Units:
 
     unit_of: list[int]
     parent: list[int]
-    ancestors: list[frozenset[int]] = field(init=False)  # per unit: the clauses that govern it, at any depth
+    _ancestors: dict[int, frozenset[int]] = field(default_factory=dict, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.ancestors = []
-        for unit in range(len(self.parent)):
-            chain = []
-            while self.parent[unit] >= 0 and len(chain) < 10:
-                unit = self.parent[unit]
-                chain.append(unit)
-            self.ancestors.append(frozenset(chain))
+    def ancestors(self, unit: int) -> frozenset[int]:
+        """The clauses that govern `unit`, at any depth (ten at most); worked out when first
+        asked: a rule reads the units of a few tokens, and a long provision has hundreds."""
+        found = self._ancestors.get(unit)
+        if found is None:
+            chain, at = [], unit
+            while self.parent[at] >= 0 and len(chain) < 10:
+                at = self.parent[at]
+                chain.append(at)
+            found = self._ancestors[unit] = frozenset(chain)
+        return found
 
     def related(self, a: int, b: int) -> bool:
         """Tokens a and b share a unit, or one's unit governs the other's (at any depth)."""
         ua, ub = self.unit_of[a], self.unit_of[b]
-        return ua == ub or ua in self.ancestors[ub] or ub in self.ancestors[ua]
+        return ua == ub or ua in self.ancestors(ub) or ub in self.ancestors(ua)
 
     def governs(self, a: int, b: int) -> bool:
         """Token a stands in a clause that governs the list token b belongs to."""
-        return self.unit_of[a] in self.ancestors[self.unit_of[b]]
+        return self.unit_of[a] in self.ancestors(self.unit_of[b])
 
 
 def units(doc: Doc, joiners: frozenset[str] = frozenset()) -> Units:
@@ -82,23 +85,25 @@ def units(doc: Doc, joiners: frozenset[str] = frozenset()) -> Units:
     an enumerated item ("(a)", "(ii)", "3)") starts a unit of its own. Items after a clause that
     ends in a colon are governed by it, nested lists by their own item; a full stop that is not
     followed by an item closes the lists. `joiners` may stand between items ("; and (b)")."""
-    n = len(doc)
+    texts = [t.text for t in doc]  # read once: a Doc's item access builds a Token each time
+    lowers = [t.lower_ for t in doc]
+    n = len(texts)
     unit_of = [0] * n
     parent: list[int] = [-1]
     lists: list[tuple[str, int]] = []  # open lists: (marker kind, governing unit), outermost first
     current = 0
     i = 0
     while i < n:
-        prev = doc[i - 1].text if i else ""
+        prev = texts[i - 1] if i else ""
         at_boundary = i == 0 or prev in {".", ";", ":", ","} or (
-            doc[i - 1].lower_ in joiners and i >= 2 and doc[i - 2].text in {";", ","})
-        marker = _item_marker(doc, i) if at_boundary else None
+            lowers[i - 1] in joiners and i >= 2 and texts[i - 2] in {";", ","})
+        marker = _item_marker(doc, texts, lowers, i) if at_boundary else None
         if marker:
             kind, width = marker
             if prev == ":":
                 lists.append((kind, current))
             else:
-                level = _level(lists, kind, doc[i + width - 2].lower_)
+                level = _level(lists, kind, lowers[i + width - 2])
                 if level is None:
                     if not lists:
                         lists.append((kind, -1))
@@ -123,14 +128,16 @@ def units(doc: Doc, joiners: frozenset[str] = frozenset()) -> Units:
 _BULLETS = {"-", "•", "·", "▪", "◦"}
 
 
-def _item_marker(doc: Doc, i: int) -> tuple[str, int] | None:
-    """(kind, tokens) when an enumeration marker "(a)", "a)" or a bullet starts at token i."""
-    if doc[i].text in _BULLETS and i + 1 < len(doc) and doc[i + 1].is_alpha:
+def _item_marker(doc: Doc, texts: list[str], lowers: list[str], i: int) -> tuple[str, int] | None:
+    """(kind, tokens) when an enumeration marker "(a)", "a)" or a bullet starts at token i
+    (`texts` and `lowers`: the Doc's token texts and lower-case forms)."""
+    n = len(texts)
+    if texts[i] in _BULLETS and i + 1 < n and doc[i + 1].is_alpha:
         return "bullet", 1
-    if doc[i].text == "(" and i + 2 < len(doc) and doc[i + 2].text == ")" and _MARKER.match(doc[i + 1].lower_):
-        return _kind(doc[i + 1].lower_), 3
-    if i + 1 < len(doc) and doc[i + 1].text == ")" and _MARKER.match(doc[i].lower_) and (i == 0 or doc[i - 1].text != "("):
-        return _kind(doc[i].lower_), 2
+    if texts[i] == "(" and i + 2 < n and texts[i + 2] == ")" and _MARKER.match(lowers[i + 1]):
+        return _kind(lowers[i + 1]), 3
+    if i + 1 < n and texts[i + 1] == ")" and _MARKER.match(lowers[i]) and (i == 0 or texts[i - 1] != "("):
+        return _kind(lowers[i]), 2
     return None
 
 

@@ -35,7 +35,10 @@ class AnchorFilter:
     def may_match(self, folded: str, collapsed: Callable[[], str]) -> bool:
         """`folded`: the folded text; `collapsed()`: the text the matcher tokenises (computed
         only when a word of an anchor occurs; the caller computes it once)."""
-        return any(word in folded and regex.search(collapsed()) for word, regex in self._by_word)
+        for word, regex in self._by_word:  # a loop, not any(...): run on every provision
+            if word in folded and regex.search(collapsed()):
+                return True
+        return False
 
 
 def anchor_filter(entries: Iterable[Any], tokens: TokenTexts) -> AnchorFilter | None:

@@ -121,7 +121,7 @@ class LanguageMatcher:
     def __init__(self, lang: str, groups: dict[str, list[Any]], structure: dict[str, Any] | None = None) -> None:
         self.lang = lang
         self.reference_words, self.joiners = structure_data(structure)
-        self.nlp = _blank_with_bullet_prefixes(lang)
+        self.nlp = _blank_for_folded_text(lang)
         _only_attributes_read(self.nlp, [e for entries in groups.values() for e in entries if not isinstance(e, str)])
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.patterns = Matcher(self.nlp.vocab)
@@ -129,29 +129,20 @@ class LanguageMatcher:
         # the patterns that can match a given Doc
         self._token_patterns: list[tuple[str, list[dict[str, Any]], _Need | None]] = []
         self._subset_matchers: dict[tuple[int, ...], Matcher] = {}
-        anchors: set[str] = set()
         for name, entries in groups.items():
             phrase_docs = []
             token_patterns = []
             for entry in entries:
                 if isinstance(entry, str):
-                    folded = fold(entry)
-                    phrase_docs.append(self.nlp.make_doc(folded))
-                    anchors.add(_anchor_word(folded))
+                    phrase_docs.append(self.nlp.make_doc(fold(entry)))
                 else:
                     token_patterns.append(entry)
-                    anchors.update(_pattern_anchors(entry))
             if phrase_docs:
                 self.phrases.add(name, phrase_docs)
             if token_patterns:
                 self.patterns.add(name, token_patterns)
                 self._token_patterns += [(name, pattern, _first_token_need(pattern, self.nlp.vocab.strings))
                                          for pattern in token_patterns]
-        if "" in anchors:
-            self.prefilter = None
-        else:
-            alternatives = sorted({re.escape(a) for a in anchors if a}, key=len, reverse=True)
-            self.prefilter = re.compile("|".join(alternatives))
 
     def matches(self, doc: Doc) -> list[Match]:
         vocab = self.nlp.vocab.strings
@@ -190,13 +181,22 @@ class LanguageMatcher:
 BULLET_PREFIX = r"[-–—•·]"
 
 
-def _blank_with_bullet_prefixes(lang: str) -> Language:
-    """`spacy.blank(lang)` whose tokenizer also splits list bullets glued to a word off as
-    prefixes ("-protection of national treasure;"). The prefix is in the language's defaults
-    when the tokenizer is built: setting `tokenizer.prefix_search` afterwards reloads every
-    special case of the language, which cost as much as building the tokenizer again."""
+def _blank_for_folded_text(lang: str) -> Language:
+    """`spacy.blank(lang)` for the folded text the rule layer reads (every text it tokenises is
+    folded first), built with what such text needs:
+
+    - list bullets glued to a word split off as prefixes ("-protection of national treasure;").
+      The prefix is in the language's defaults when the tokenizer is built: setting
+      `tokenizer.prefix_search` afterwards reloads every special case of the language, which cost
+      as much as building the tokenizer again;
+    - only the special cases that folded text can hold. A special case applies to a substring of
+      the text exactly equal to it, and folding maps each character on its own and is its own
+      fixed point, so a case that folding changes ("Don't", "Apr.") never occurs: 805 of
+      English's 1,347 cases, whose loading was a third of building the tokenizer."""
     base = spacy.util.get_lang_class(lang)
-    defaults = type("Defaults", (base.Defaults,), {"prefixes": [*base.Defaults.prefixes, BULLET_PREFIX]})
+    exceptions = {text: tokens for text, tokens in base.Defaults.tokenizer_exceptions.items() if fold(text) == text}
+    defaults = type("Defaults", (base.Defaults,), {"prefixes": [*base.Defaults.prefixes, BULLET_PREFIX],
+                                                   "tokenizer_exceptions": exceptions})
     return type(base.__name__, (base,), {"Defaults": defaults})()
 
 
@@ -269,25 +269,6 @@ def _without_other_senses(by_group: dict[str, list[Match]]) -> dict[str, list[Ma
             by_group[group] = [m for m in by_group[group]
                                if not any(o.start <= m.start and m.end <= o.end for o in others)]
     return by_group
-
-
-def _pattern_anchors(pattern: list[dict[str, Any]]) -> set[str]:
-    """Words one of which must be present for a token pattern to match ("" = cannot tell)."""
-    for tok in pattern:
-        if tok.get("OP") in {"?", "*"}:
-            continue
-        value = tok.get("LOWER")
-        if isinstance(value, str):
-            return {fold(value)}
-        if isinstance(value, dict) and "IN" in value:
-            return {fold(v) for v in value["IN"]}
-    return {""}
-
-
-def _anchor_word(phrase: str) -> str:
-    """The longest word of a phrase: present whenever the phrase is."""
-    words = re.findall(r"\w+", phrase)
-    return max(words, key=len) if words else phrase
 
 
 def _lexicon_file(lang: str) -> dict[str, Any]:
@@ -399,12 +380,10 @@ class RuleClassifier:
 
     def match(self, text: str, lang: str, anchors: AnchorFilter | None = None,
               ) -> tuple[Collapsed, Doc, dict[str, list[Match]]] | None:
-        """The term groups of one language matched in a text, by group (None when the prefilter
-        says that no group can match, or `anchors` that no rule's anchor can)."""
+        """The term groups of one language matched in a text, by group (None when `anchors`, the
+        prefilter, says that no rule's anchor can match)."""
         lm = self.matcher(lang)
         folded = fold(text)
-        if lm.prefilter is not None and not lm.prefilter.search(folded):
-            return None
         collapsed_once = _Lazy(lambda: Collapsed(mask_cross_reference_titles(folded, lm.reference_words)
                                                  if lm.reference_words else folded))
         if anchors is not None and not anchors.may_match(folded, lambda: collapsed_once.get().text):
