@@ -47,7 +47,8 @@ def streamlit_app():
 
 
 @contextmanager
-def chromium(downloads: Path | None = None):
+def chromium(downloads: Path | None = None, lang: str | None = None):
+    """Headless Chromium; `lang` is the language the browser asks pages for (fr-FR, say)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -59,9 +60,14 @@ def chromium(downloads: Path | None = None):
                  "--disable-default-apps", "--window-size=1600,1400", f"--user-data-dir={profile}"):
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    prefs = {}
+    if lang is not None:
+        opts.add_argument(f"--lang={lang}")
+        prefs["intl.accept_languages"] = lang
     if downloads is not None:
-        opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                               "download.prompt_for_download": False})
+        prefs |= {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    if prefs:
+        opts.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     if downloads is not None:  # headless Chromium saves downloads only when told where
         driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})

@@ -318,3 +318,39 @@ def test_a_candidate_is_shown_as_worth_a_look_with_its_words_marked(tmp_path):
         marked = card.find_elements(By.CSS_SELECTOR, "div.provision-text mark.candidate")
         assert [m.text.lower() for m in marked] == ["cultural"]
         screenshot(driver, "ui-candidate", tmp_path)
+
+
+def test_the_interface_starts_in_the_browsers_language_and_keeps_the_chosen_one_on_reload(tmp_path):
+    """A French browser gets the French interface; a language picked in the sidebar goes into the
+    address (?lang=es), so reloading the page, or opening it again from a bookmark, keeps it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from analyser import i18n
+
+    def title_is(driver, lang):
+        WebDriverWait(driver, 60).until(
+            EC.presence_of_element_located((By.XPATH, f"//h1[contains(., \"{i18n.text(lang, 'ui.title')}\")]")))
+
+    with streamlit_app() as url:
+        with chromium(lang="fr-FR") as driver:
+            driver.get(url)
+            title_is(driver, "fr")
+            WebDriverWait(driver, 60).until(lambda d: i18n.text("fr", "ui.uploader_button") in d.execute_script(VISIBLE_TEXT))
+            screenshot(driver, "ui-browser-language-fr", tmp_path)
+        with chromium(lang="en-GB") as driver:
+            driver.get(url)
+            title_is(driver, "en")
+            wait = WebDriverWait(driver, 60)
+            wait.until(EC.element_to_be_clickable(
+                (By.CSS_SELECTOR, "[data-testid='stSidebar'] [data-testid='stSelectbox'] input"))).click()
+            wait.until(EC.element_to_be_clickable((By.XPATH, "//*[@role='option'][contains(., 'Español')]"))).click()
+            title_is(driver, "es")
+            wait.until(lambda d: "lang=es" in d.current_url)
+            driver.refresh()
+            title_is(driver, "es")
+            bookmark = driver.current_url
+        with chromium(lang="fr-FR") as driver:  # the address wins over the browser's language
+            driver.get(bookmark)
+            title_is(driver, "es")

@@ -544,11 +544,25 @@ def localise_widgets() -> None:
         "</style>", unsafe_allow_html=True)
 
 
+def first_language() -> str:
+    """The interface language a new session starts in: the page address's (`?lang=fr`, kept there
+    by the selector, so that a reload or a bookmark keeps it), else the browser's, else English."""
+    asked = st.query_params.get("lang", "")
+    browser = (st.context.locale or "").split("-")[0].lower()
+    return next((code for code in (asked, browser) if code in i18n.LANGUAGES), "en")
+
+
+def language_chosen() -> None:
+    st.query_params["lang"] = st.session_state["ui_lang"]
+
+
 def main() -> None:
     st.set_page_config(page_title=i18n.text("en", "ui.page_title"), layout="wide")
     isolation_started()
+    if "ui_lang" not in st.session_state:
+        st.session_state["ui_lang"] = first_language()
     with st.sidebar:
-        st.selectbox(t("language_selector"), list(i18n.LANGUAGES), key="ui_lang",
+        st.selectbox(t("language_selector"), list(i18n.LANGUAGES), key="ui_lang", on_change=language_chosen,
                      format_func=lambda code: i18n.Texts(code).language_name(code).capitalize())
     localise_widgets()
     st.title(t("title"))
