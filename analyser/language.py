@@ -16,7 +16,7 @@ from typing import Protocol
 
 from analyser.errors import AnalyserError
 from analyser.lang import SUPPORTED
-from analyser.model import AnalysisWarning, Document
+from analyser.model import AnalysisWarning, Document, Provision
 
 # Provisions shorter than this inherit the document language: short strings are where
 # detectors are unreliable, and headings like "2." carry no language at all.
@@ -171,35 +171,34 @@ def assign(doc: Document, override: str | None = None, engine_name: str = "py3la
             p.language = override
         return doc
     eng = engine(engine_name)
+    doc_sample = _sample(doc.text)
+    # the long provisions, each with the sample its language is read from (cut once, here)
+    long_ones = [(p, _sample(p.text, PROVISION_SAMPLE_CHARS)) for p in doc.provisions if len(p.text) >= MIN_CHARS]
     prepare = getattr(eng, "prepare", None)
     if prepare is not None:
-        prepare([_sample(doc.text), *(_sample(p.text, PROVISION_SAMPLE_CHARS) for p in doc.provisions
-                                              if len(p.text) >= MIN_CHARS)])
+        prepare([doc_sample, *(sample for _, sample in long_ones)])
     try:
-        return _assign(doc, eng)
+        return _assign(doc, eng, doc_sample, long_ones)
     finally:
         if prepare is not None:
             eng.forget()
 
 
-def _assign(doc: Document, eng: Engine) -> Document:
-    lang, prob = eng.detect(_sample(doc.text))
+def _assign(doc: Document, eng: Engine, doc_sample: str, long_ones: list[tuple[Provision, str]]) -> Document:
+    lang, prob = eng.detect(doc_sample)
     if lang not in SUPPORTED:
         # A bilingual file may have a supported main half: vote over the long provisions.
-        votes = Counter(eng.detect(_sample(p.text, PROVISION_SAMPLE_CHARS))[0] for p in doc.provisions
-                        if len(p.text) >= MIN_CHARS)
+        votes = Counter(eng.detect(sample)[0] for _, sample in long_ones)
         supported_votes = {k: v for k, v in votes.items() if k in SUPPORTED}
         if supported_votes and sum(supported_votes.values()) >= 0.3 * sum(votes.values()):
             lang = max(supported_votes, key=supported_votes.get)
         else:
             raise AnalyserError(doc.source, f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED)}; use --language to override)")
     doc.language = lang
+    for p in doc.provisions:  # short ones inherit the document's language
+        p.language = lang
     others: Counter[str] = Counter()
-    for p in doc.provisions:
-        if len(p.text) < MIN_CHARS:
-            p.language = lang
-            continue
-        sample = _sample(p.text, PROVISION_SAMPLE_CHARS)
+    for p, sample in long_ones:
         plang, pprob = eng.detect(sample)
         if plang in SUPPORTED:
             p.language = plang

@@ -19,8 +19,6 @@ a box is [x0, y0, x1, y1]. Page numbers are 1-based as a viewer shows them.
 """
 from __future__ import annotations
 
-import contextlib
-import logging
 import math
 import re
 import shutil
@@ -30,9 +28,9 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-from analyser.errors import AnalyserError
+from analyser.errors import AnalyserError, library_quiet
 from analyser.ingest.base import sha256
 from analyser.model import AnalysisWarning, Block, SourceDocument
 from analyser.options import AnalyseOptions
@@ -466,20 +464,6 @@ def _pdfium_read(pdf: Any, opened: list[Any], only: set[int] | None, path: str) 
     return pages
 
 
-@contextlib.contextmanager
-def _quiet_pdfminer() -> Iterator[None]:
-    """pdfminer logs a WARNING line per oddity it repairs (thousands on a damaged file): kept off
-    stderr unless the user asked for --log-level DEBUG."""
-    logger = logging.getLogger("pdfminer")
-    old = logger.level
-    if not logging.getLogger().isEnabledFor(logging.DEBUG):
-        logger.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        logger.setLevel(old)
-
-
 def _pdfminer_reason(exc: BaseException) -> str:
     """The one-line reason for a PDF pdfminer cannot open (pdfplumber wraps its exceptions)."""
     inner = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
@@ -500,7 +484,7 @@ def _content_bytes(page_obj: Any) -> int:
 
 def pdfplumber_pages(data: bytes, path: str, only: set[int] | None = None) -> tuple[list[Page], None]:
     """Every page, or only the page numbers in `only` (the others are empty placeholders)."""
-    with _quiet_pdfminer():
+    with library_quiet("pdfminer"):
         return _pdfplumber_pages(data, path, only)
 
 

@@ -2,14 +2,10 @@
 carrying the label, score and layer. Written with pypdf (BSD licence)."""
 from __future__ import annotations
 
-import contextlib
 import io
-import logging
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
-from analyser.errors import AnalyserError
+from analyser.errors import AnalyserError, library_quiet
 from analyser.model import Report
 from analyser.report.common import cite_page, texts_of
 from analyser.review.render import decision_line
@@ -27,21 +23,6 @@ LABEL_COLOURS = {
 }
 
 
-@contextlib.contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """pypdf logs a warning per repair on a damaged file (thousands): kept off stderr unless DEBUG."""
-    logger = logging.getLogger("pypdf")
-    old = logger.level
-    if not logging.getLogger().isEnabledFor(logging.DEBUG):
-        logger.setLevel(logging.CRITICAL + 1)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logger.setLevel(old)
-
-
 def to_pdf(report: Report, original: bytes | None = None) -> bytes:
     """`original`: the PDF's bytes when the source path is not (or no longer) on disk, as in the UI.
     A PDF that pdfium could read but pypdf cannot copy (cyclic page tree, a size limit reached,
@@ -52,7 +33,7 @@ def to_pdf(report: Report, original: bytes | None = None) -> bytes:
                                         f"{doc.format}); use html or md for a readable report")
     original = original if original is not None else Path(doc.source).read_bytes()
     try:
-        with _quiet_pypdf():
+        with library_quiet("pypdf", python_warnings=True):
             return _annotated(report, original)
     except (AnalyserError, NameError):  # a NameError is a bug here, not a damaged file
         raise
