@@ -18,7 +18,7 @@ import streamlit as st
 
 from analyser.i18n import Texts
 from analyser.model import LABELS, Provision, Report
-from analyser.review.apply import as_reviewed
+from analyser.review.apply import as_reviewed, progress as progress_of
 from analyser.review.decisions import Item, ReviewStore, check_evidence, default_path, place
 from analyser.errors import AnalyserError
 
@@ -47,17 +47,11 @@ def state(report: Report) -> State:
     """The decisions in force on this analysis; looking creates no store (the first decision does)."""
     doc = report.document
     if not default_path().exists():
-        tool = {(p.id, f.label) for p in doc.provisions for f in p.findings + p.candidates}
-        return State(total=len(tool))
+        return State(total=progress_of(report, [], {})[1])
     with _store() as store:
         items = store.items(doc.sha256)
-        notes = store.agreement_notes(doc.sha256)
-        version = store.db.execute(
-            "SELECT (SELECT IFNULL(MAX(d.id), 0) FROM decisions d JOIN provisions p ON p.id = d.provision_id "
-            "WHERE p.document_sha256 = ?), (SELECT COUNT(*) FROM agreement_notes WHERE document_sha256 = ?)",
-            (doc.sha256, doc.sha256)).fetchone()
+        out = State(notes=store.agreement_notes(doc.sha256), version=store.version(doc.sha256))
     placed = place(list({i.provision.id: i.provision for i in items}.values()), doc.provisions)
-    out = State(notes=notes, version=tuple(version))
     tool = {(p.id, f.label) for p in doc.provisions for f in p.findings + p.candidates}
     for item in items:
         p = placed.get(item.provision.id)
@@ -67,8 +61,7 @@ def state(report: Report) -> State:
             out.verdicts[(p.id, item.label)] = item
         elif item.verdict is not None and item.verdict.kind == "add":
             out.added.append((p, item))
-    out.total = len(tool)
-    out.done = sum(1 for key, item in out.verdicts.items() if item.verdict is not None)
+    out.done, out.total = progress_of(report, items, placed)
     return out
 
 

@@ -236,6 +236,15 @@ class ReviewStore:
                                "ORDER BY id", (sha256,)).fetchall()
         return [{"note": n, "reviewer": r, "at": at} for n, r, at in rows]
 
+    def version(self, sha256: str) -> tuple[int, int]:
+        """(newest decision id, number of agreement notes) on this document: changes with every
+        decision or note on it, so a reader can cache what it derives from them."""
+        row = self.db.execute(
+            "SELECT (SELECT IFNULL(MAX(d.id), 0) FROM decisions d JOIN provisions p ON p.id = d.provision_id "
+            "WHERE p.document_sha256 = ?), (SELECT COUNT(*) FROM agreement_notes WHERE document_sha256 = ?)",
+            (sha256, sha256)).fetchone()
+        return int(row[0]), int(row[1])
+
     def decisions(self, sha256: str) -> list[Decision]:
         """Every decision on this document, oldest first."""
         rows = self.db.execute(
