@@ -309,10 +309,10 @@ def build(source: SourceDocument) -> Document:
         parts.append(text)
         offset += len(text) + 2
     meta = dict(source.metadata)
+    labels = list(getattr(source.layout, "page_labels", []) or []) if source.layout is not None else []
     if source.layout is not None:
         ocr_pages = set(meta.get("ocr_pages", []))
         low_quality = set(meta.get("low_quality_pages", []))
-        labels = list(getattr(source.layout, "page_labels", []) or [])
         if getattr(source.layout, "page_labels_from", None):
             meta["page_labels_from"] = source.layout.page_labels_from
         for p in b.provisions:
@@ -332,7 +332,7 @@ def build(source: SourceDocument) -> Document:
         provisions=b.provisions,
         warnings=list(source.warnings),
         layout=source.layout,
-        page_labels=list(getattr(source.layout, "page_labels", []) or []) if source.layout is not None else [],
+        page_labels=labels,
     )
 
 
