@@ -107,10 +107,13 @@ def _py3langid_model():
             out.fromfile(fh, path.stat().st_size // out.itemsize)
         return out
 
-    return BatchIdentifier(np.load(folder / "ptc.npy", mmap_mode="r"), np.load(folder / "pc.npy"),
-                           np.load(folder / "classes.npy").tolist(), np.load(folder / "nextmove.npy", mmap_mode="r"),
-                           np.load(folder / "output.npy").tolist(), norm_probs=True,
-                           tk_row=stdlib_array("row"), depth=int((folder / "depth.txt").read_text()))
+    try:
+        return BatchIdentifier(np.load(folder / "ptc.npy", mmap_mode="r"), np.load(folder / "pc.npy"),
+                               np.load(folder / "classes.npy").tolist(), np.load(folder / "nextmove.npy", mmap_mode="r"),
+                               np.load(folder / "output.npy").tolist(), norm_probs=True,
+                               tk_row=stdlib_array("row"), depth=int((folder / "depth.txt").read_text()))
+    except ValueError:  # a model the batch walk cannot pad for (langid_batch.py): py3langid's own walk
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 class LangdetectEngine:

@@ -56,3 +56,17 @@ def test_unusable_cache_falls_back(tmp_path, monkeypatch, reference):
     monkeypatch.setenv("ANALYSER_CACHE_DIR", "off")
     assert cache.cache_dir() is None
     _same(_py3langid_model(), reference, TEXTS)
+
+
+def test_a_model_without_a_byte_to_pad_with_falls_back_to_py3langids_walk(monkeypatch, reference):
+    """langid_batch pads each text with a byte that keeps the automaton's start state; a model
+    with no such byte is refused there and language.py uses py3langid's own walk instead."""
+    from analyser import langid_batch
+
+    def refuse(self, *args, **kwargs):
+        raise ValueError("no byte to pad texts with")
+
+    monkeypatch.setattr(langid_batch.BatchIdentifier, "__init__", refuse)
+    fallback = _py3langid_model()
+    assert type(fallback) is LanguageIdentifier
+    _same(fallback, reference, TEXTS)
