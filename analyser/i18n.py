@@ -7,6 +7,7 @@ label ids and rule names stay English identifiers and are only *explained* throu
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -96,8 +97,11 @@ class Texts:
             shown = str(value)
         return f"{key}{self('report.colon')}{shown}"
 
-    def attributes(self, attrs: dict[str, Any]) -> str:
-        return "; ".join(self.attribute(k, v) for k, v in attrs.items())
+    def attributes(self, attrs: dict[str, Any], headings: Mapping[str, str] | None = None) -> str:
+        """The attributes in words; `headings` (provision id -> heading) names the provision a
+        cross-reference points to ("Refers to: Article 2106 Cultural Industries"), not its id."""
+        return "; ".join(self.attribute(k, (headings or {}).get(v, v) if k == "refers_to" else v)
+                         for k, v in attrs.items())
 
     def language_name(self, code: str | None) -> str:
         return _lookup(catalogue(self.lang), f"language_names.{code}") or str(code)

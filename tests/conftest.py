@@ -24,3 +24,13 @@ def holdout() -> set[str]:
     from analyser.training.corpus import held_out_treaties
 
     return held_out_treaties()
+
+
+def pdf_page(citation: str) -> int:
+    """The PDF position a page citation names: "p. 26 (PDF page 27)" -> 27, "p. 5" -> 5 (the
+    interface cites printed pages, with the PDF's position beside them where they differ)."""
+    import re
+
+    found = re.search(r"PDF page (\d+)", citation) or re.search(r"p\. (\d+)", citation)
+    assert found, citation
+    return int(found.group(1))

@@ -7,6 +7,7 @@ import pytest
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
+from conftest import pdf_page  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 
@@ -43,7 +44,8 @@ def test_pdf_sample_renders_a_page_with_highlights():
     assert _statuses(at)["G7"] == "met"
     assert at.number_input(key="page_input").value == 3  # the first page with a finding
     captions = [c for img in at.get("image") for c in img.proto.imgs for c in [c.caption]]
-    assert "Page 3 · 2 highlights" in captions  # "protection" and "cultural diversity" drawn on page 3
+    # "protection" and "cultural diversity" drawn on PDF page 3, printed page 2 (as the reports cite it)
+    assert "p. 2 (PDF page 3) · 2 highlights" in captions
 
 
 def test_filters_and_french_interface():
@@ -51,10 +53,15 @@ def test_filters_and_french_interface():
     at.selectbox(key="ui_lang").select("fr").run()
     at.selectbox(key="sample").select_index(1).run()  # Canada - Peru FTA, named in French
     assert "Lacunes (Directives opérationnelles, paragraphes 18 et 19)" in [s.value for s in at.subheader]
-    labels = at.multiselect(key="labels")
+    labels = at.multiselect(key="labels-fr")  # one filter widget per interface language
     assert "Traitement préférentiel" in labels.options  # plain names; the values stay identifiers
-    labels.set_value([v for v in labels.value if v not in {"cultural_exemption", "policy_space", "digital_trade"}]).run()
+    kept = [v for v in labels.value if v not in {"cultural_exemption", "policy_space", "digital_trade"}]
+    labels.set_value(kept).run()
     assert "Aucune clause culturelle avec ces filtres." in [i.value for i in at.info]
+    # switching the interface language keeps the choice, worded in the new language
+    at.selectbox(key="ui_lang").select("es").run()
+    assert at.multiselect(key="labels-es").value == kept
+    assert "Trato preferente" in at.multiselect(key="labels-es").options
 
 
 def test_spanish_interface_strings():
@@ -94,22 +101,23 @@ def test_go_to_page_moves_the_page_view_to_the_evidence():
     at = _app()
     at.selectbox(key="sample").select("AfCFTA Agreement (PDF, 77 pages)").run()
     buttons = [b for b in at.button if b.key and b.key.startswith("go-")]
-    target = next(b for b in buttons if not b.label.endswith(" 3"))
-    page = int(target.label.rsplit(" ", 1)[1])
+    target = next(b for b in buttons if pdf_page(b.label) != 3)
+    page = pdf_page(target.label)
     target.click().run()
     assert not at.exception
     assert at.number_input(key="page_input").value == page
     captions = [c.caption for img in at.get("image") for c in img.proto.imgs]
-    assert any(c.startswith(f"Page {page} · ") for c in captions), captions
+    assert any(pdf_page(c.split(" · ")[0]) == page for c in captions), captions
     # the scorecard jumps too: one button per supporting provision, to the page of its evidence
     jump = next(b for b in at.button if b.key and b.key.startswith("jump-G7-"))
-    jump_page = int(jump.label.rsplit("p. ", 1)[1])
+    jump_page = pdf_page(jump.label.rsplit(" · ", 1)[1])
     jump.click().run()
     assert at.number_input(key="page_input").value == jump_page
     html = " ".join(m.value for m in at.markdown)
-    assert "class='supporting'" in html and f"· p. {jump_page}</a>" in html and ">p9<" not in html
-    # PDF provision cards carry the provision text with the evidence marked
-    assert "class='provision-text'" in html and "<mark " in html
+    assert "class='supporting'" in html and f"(PDF page {jump_page})</a>" in html and ">p9<" not in html
+    # PDF provision cards carry the provision text with the evidence marked (as HTML, not Markdown)
+    texts = " ".join(h.value for h in at.html)
+    assert "class='provision-text'" in texts and "<mark " in texts
 
 
 def test_analytics_tab_lists_batch_folders_under_the_root(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import pytest
 
 from browser import (CHROMEDRIVER, CHROMIUM, chromium, requested_hosts, screenshot, streamlit_app, upload_and_wait,
                      wait_for_file)
-from conftest import CORPORA
+from conftest import CORPORA, pdf_page
 
 pytest.importorskip("selenium")
 pytest.importorskip("streamlit")
@@ -26,7 +26,7 @@ def test_upload_pdf_scorecard_highlight_screenshot_and_no_outside_requests(tmp_p
         assert g7.get_attribute("data-status") == "met"
         # the rendered page carries the highlighted finding (drawn at its boxes) and says so
         caption = WebDriverWait(driver, 60).until(EC.visibility_of_element_located(
-            (By.XPATH, "//*[contains(text(), 'Page 3 · 2 highlights')]")))
+            (By.XPATH, "//*[contains(text(), 'p. 2 (PDF page 3) · 2 highlights')]")))
         image = WebDriverWait(driver, 60).until(EC.visibility_of_element_located(
             (By.CSS_SELECTOR, "[data-testid='stImage'] img")))  # the page image loads after its caption
         assert caption.is_displayed() and image.is_displayed() and image.size["width"] > 300
@@ -112,7 +112,7 @@ def test_navigation_search_and_downloads(tmp_path):
 
     with streamlit_app() as url, chromium(downloads=tmp_path) as driver:
         upload_and_wait(driver, url, CORPORA / "pdf" / "afcfta-agreement-en.pdf")
-        _caption(driver, "Page 3 · 2 highlights")
+        _caption(driver, "p. 2 (PDF page 3) · 2 highlights")
         screenshot(driver, "ui-scorecard", tmp_path)
         page_input = driver.find_element(By.CSS_SELECTOR, "input[type='number']")
         assert page_input.get_attribute("value") == "3"
@@ -120,7 +120,8 @@ def test_navigation_search_and_downloads(tmp_path):
         # search: the hits are boxed on the page image and counted in its caption
         search = driver.find_element(By.CSS_SELECTOR, "input[aria-label='Search in the text']")
         search.send_keys("cultural diversity", Keys.ENTER)
-        caption = _until(driver, lambda d: "search hits" in _caption(d, "Page 3 · ").text and _caption(d, "Page 3 · "))
+        caption = _until(driver, lambda d: "search hits" in _caption(d, "p. 2 (PDF page 3) · ").text
+                         and _caption(d, "p. 2 (PDF page 3) · "))
         hits = int(re.search(r"(\d+) search hits", caption.text).group(1))
         assert hits >= 1
         def shown(d) -> list[str]:
@@ -133,36 +134,41 @@ def test_navigation_search_and_downloads(tmp_path):
         screenshot(driver, "ui-search", tmp_path)
         search.send_keys(Keys.CONTROL, "a")
         search.send_keys(Keys.DELETE, Keys.ENTER)
-        _until(driver, lambda d: "search hits" not in _caption(d, "Page ").text)
+        _until(driver, lambda d: "search hits" not in _caption(d, "p. ").text)
 
-        # a finding's "Go to page N" moves the page view there
+        # a finding's "Go to p. N (PDF page M)" moves the page view there, and into view
         buttons = [b for b in driver.find_elements(By.TAG_NAME, "button")
-                   if re.fullmatch(r"Go to page (\d+)", b.text.strip()) and b.text.strip() != "Go to page 3"]
+                   if b.text.strip().startswith("Go to p. ") and pdf_page(b.text) != 3]
         assert buttons
         target = buttons[0]
-        page = int(target.text.split()[-1])
+        page = pdf_page(target.text)
         def image_src(d) -> str:
             return d.find_element(By.CSS_SELECTOR, "[data-testid='stImage'] img").get_attribute("src")
 
         before = image_src(driver)
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", target)
         target.click()
-        _caption(driver, f"Page {page} · ")
+        caption = _caption(driver, "p. ")
+        _until(driver, lambda d: pdf_page(_caption(d, "p. ").text.split(" · ")[0]) == page)
         _until(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[type='number']").get_attribute("value") == str(page))
         _until(driver, lambda d: image_src(d) != before)  # the new page image, not only its caption
         _until(driver, lambda d: d.execute_script(
             "const i = document.querySelector(\"[data-testid='stImage'] img\"); return i.complete && i.naturalWidth > 0"))
         screenshot(driver, "ui-go-to-page", tmp_path)
 
-        # a scorecard jump: the supporting provision's heading and page, then its page
+        # the view came to the page image (it had stayed down at the card)
+        _until(driver, lambda d: d.execute_script(
+            "const r = document.getElementById('page-view').getBoundingClientRect(); return r.top >= -5 && r.top < 200"))
+
+        # a scorecard jump: the supporting provision's heading and page as printed, then its page
         links = driver.find_elements(By.CSS_SELECTOR, "table.scorecard a.supporting")
-        assert links and all(re.search(r"· p\. \d+$", a.text) for a in links)
+        assert links and all(re.search(r"· p\. \d+( \(PDF page \d+\))?$", a.text) for a in links)
         assert not any(re.fullmatch(r"p\d+", a.text) for a in links)
         jump = next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.startswith("G7 · "))
-        jump_page = int(jump.text.rsplit("p. ", 1)[1])
+        jump_page = pdf_page(jump.text.rsplit(" · ", 1)[1])
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", jump)
         jump.click()
-        _caption(driver, f"Page {jump_page} · ")
+        _until(driver, lambda d: pdf_page(_caption(d, "p. ").text.split(" · ")[0]) == jump_page)
 
         # downloads: the JSON report
         button = driver.find_element(By.XPATH, "//button[normalize-space(.)='JSON']")
@@ -354,3 +360,22 @@ def test_the_interface_starts_in_the_browsers_language_and_keeps_the_chosen_one_
         with chromium(lang="fr-FR") as driver:  # the address wins over the browser's language
             driver.get(bookmark)
             title_is(driver, "es")
+
+
+def test_a_lettered_list_after_a_blank_line_shows_its_marks_not_their_markup(tmp_path):
+    """The Montevideo Treaty's Art. 50 lists its exceptions as indented lettered lines after a
+    blank one; read as Markdown they became a code block showing "<mark style=...>" as text. The
+    card shows the treaty's words with the national-treasures evidence marked, and no markup."""
+    from selenium.webdriver.common.by import By
+
+    with streamlit_app() as url, chromium(lang="es-ES") as driver:
+        upload_and_wait(driver, url, CORPORA / "texts" / "es-tratado-de-montevideo-1980-aladi.txt")
+        card = _until(driver, lambda d: next((t for t in d.find_elements(By.CSS_SELECTOR, "div.provision-text")
+                                              if "patrimonio nacional" in t.get_attribute("textContent")), None))
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", card)
+        screenshot(driver, "ui-es-lettered-list", tmp_path)
+        shown = card.get_attribute("textContent")
+        assert "<mark" not in shown and "</div>" not in shown and "f) Protección del patrimonio nacional" in " ".join(shown.split())
+        marked = [m.text for m in card.find_elements(By.TAG_NAME, "mark")]
+        assert any("patrimonio nacional" in m for m in marked), marked
+        assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stCode']")

@@ -69,3 +69,22 @@ def test_review_in_the_app_and_again_in_a_new_session(tmp_path, monkeypatch):
     html = _html(again)
     assert "data-decision='accept'" in html and "data-decision='reject'" in html
     assert "class='review-added' data-label='digital_trade'" in html
+
+
+def test_relabel_and_add_wait_for_a_chosen_label_and_the_name_survives_a_new_session(tmp_path, monkeypatch):
+    """No label is chosen in advance in the relabel and add forms (one click relabelled a finding
+    as a Convention reference), and a new session starts with the last reviewer's name."""
+    db = tmp_path / "review.sqlite"
+    monkeypatch.setenv("ANALYSER_REVIEW_DB", str(db))
+    at = _open(db)
+    assert at.text_input(key="reviewer").value == ""
+    relabel = at.selectbox(key="rv-p65-cultural_exemption-label")
+    assert relabel.value is None and at.button(key="rv-p65-cultural_exemption-relabel").disabled
+    assert at.selectbox(key="rv-add-p65-label").value is None and at.button(key="rv-add-p65-button").disabled
+    at.text_input(key="reviewer").set_value("M. Diop").run()
+    relabel.select("policy_space").run()
+    assert not at.button(key="rv-p65-cultural_exemption-relabel").disabled
+    at.button(key="rv-p65-cultural_exemption-relabel").click().run()
+    assert "data-decision='relabel'" in _html(at)
+    again = _open(db)
+    assert again.text_input(key="reviewer").value == "M. Diop"

@@ -24,7 +24,7 @@ from analyser.model import LABELS
 from ui.pageview import search_boxes
 from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
 from analyser.report import in_language, render
-from analyser.report.common import summary
+from analyser.report.common import cite_page, cite_pages, summary
 from analyser.report.html import mark_spans
 from analyser.report.pdf import LABEL_COLOURS, to_pdf
 from ui import review as review_ui  # review and teach: the decision controls (ui/review.py)
@@ -83,6 +83,7 @@ def go_to(page: int, pid: str | None = None) -> None:
     still be set (a widget's value cannot change once it is drawn in a run)."""
     st.session_state["page_input"] = int(page)
     st.session_state["focus"] = pid
+    st.session_state["scroll_to_page"] = True
 
 
 def evidence_page(p, labels: tuple[str, ...] | None = None) -> int | None:
@@ -101,6 +102,12 @@ def short_heading(p) -> str:
     return " > ".join(parts[-2:]) if parts else p.kind
 
 
+def cite(report, page: int) -> str:
+    """A PDF page as the reports cite it: the printed page, and the viewer's position where they
+    differ ("p. 2 (PDF page 3)"), so what the reader sees here is what the downloads say."""
+    return cite_page(report.document, page, tr())
+
+
 def scorecard(report, pdf: bool = False) -> None:
     st.subheader(t("report.gaps"))
     by_id = {p.id: p for p in report.document.provisions}
@@ -114,9 +121,9 @@ def scorecard(report, pdf: bool = False) -> None:
                 continue
             page = evidence_page(p, CHECK_LABELS.get(cid))
             links.append(f"<a class='supporting' href='#{escape(pid)}' data-page='{page or ''}'>"
-                         f"{escape(short_heading(p))}{' · ' + t('report.page', page=page) if page else ''}</a>")
+                         f"{escape(short_heading(p))}{' · ' + escape(cite(report, page)) if page else ''}</a>")
         looks = [f"<a class='candidate' href='#{escape(pid)}'>{escape(short_heading(by_id[pid]))}"
-                 f"{' · ' + t('report.page', page=by_id[pid].pages[0]) if by_id[pid].pages else ''}</a>"
+                 f"{' · ' + escape(cite(report, by_id[pid].pages[0])) if by_id[pid].pages else ''}</a>"
                  for pid in check.candidates[:3] if pid in by_id]
         if looks:
             links.append(f"<small>{escape(t('worth_a_look'))}{t('report.colon')}{', '.join(looks)}</small>")
@@ -139,7 +146,7 @@ def scorecard(report, pdf: bool = False) -> None:
         for i, (cid, p) in enumerate(jumps):
             page = evidence_page(p, CHECK_LABELS.get(cid))
             if page:
-                cols[i % 4].button(f"{cid} · {short_heading(p)[:40]} · {t('report.page', page=page)}", key=f"jump-{cid}-{p.id}",
+                cols[i % 4].button(f"{cid} · {short_heading(p)[:40]} · {cite(report, page)}", key=f"jump-{cid}-{p.id}",
                                    on_click=go_to, args=(page, p.id))
 
 
@@ -182,8 +189,11 @@ def document_view(report, data: bytes | None, review=None) -> None:
     doc = report.document
     with st.sidebar:
         st.markdown(f"### {t('filters')}")
-        labels = st.multiselect(t("labels"), LABELS, default=list(LABELS), key="labels", format_func=tr().label,
-                                placeholder=t("choose"))
+        # one widget per interface language: Streamlit keeps a widget's chips as first worded, so
+        # after a switch they stayed in the old language; the choice itself carries over
+        labels = st.multiselect(t("labels"), LABELS, default=st.session_state.get("labels_chosen", list(LABELS)),
+                                key=f"labels-{ui_lang()}", format_func=tr().label, placeholder=t("choose"),
+                                on_change=lambda: st.session_state.update(labels_chosen=st.session_state[f"labels-{ui_lang()}"]))
         min_score = st.slider(t("min_score"), 0.0, 1.0, 0.0, 0.05, key="min_score")
         chapters = [t("all_chapters")] + sorted({p.heading_parts[0] for p in doc.provisions if p.heading_parts})
         chapter = st.selectbox(t("chapter"), chapters, key="chapter")
@@ -201,18 +211,22 @@ def document_view(report, data: bytes | None, review=None) -> None:
             shown.append((p, kept))
     st.subheader(t("document"))
     legend()
+    headings = {p.id: p.heading or p.id for p in doc.provisions}  # what a cross-reference points to
     left, right = st.columns([3, 2]) if data is not None else (None, st.container())
     with right:
         st.markdown(f"#### {t('provisions')}")
         if not any(k for _, k in shown):
-            st.info(t("no_findings"))
+            unfiltered = set(labels) == set(LABELS) and not min_score and chapter == t("all_chapters") and not query
+            looks = sum(len(p.candidates) for p in doc.provisions)
+            st.info(t("no_findings") if not unfiltered else t("no_findings_but_candidates", n=looks) if looks
+                    else t("no_findings_at_all"))
         for p, kept in shown:
             st.markdown(f"<a id='{escape(p.id)}'></a>", unsafe_allow_html=True)
             with st.container(border=True):
                 st.markdown(f"**{escape(p.heading or p.id)}**"
-                            + (f" · {t('report.page', page=', '.join(map(str, p.pages)))}" if p.pages else ""))
+                            + (f" · {escape(cite_pages(doc, p.pages, tr()))}" if p.pages else ""))
                 for f in kept:
-                    attrs = tr().attributes(f.attributes)
+                    attrs = tr().attributes(f.attributes, headings)
                     st.markdown(f"<span style='background:#{LABEL_COLOURS.get(f.label)};color:white;padding:1px 6px;"
                                 f"border-radius:6px'>{escape(tr().label(f.label))}</span> {t('report.score')} "
                                 f"{f.score:.2f} · {escape(tr().layer(f.layer))}"
@@ -220,7 +234,8 @@ def document_view(report, data: bytes | None, review=None) -> None:
                                 + ", ".join(f"<i>{escape(e.text)}</i>" for e in f.evidence), unsafe_allow_html=True)
                     page = next((e.page for e in f.evidence if e.page), None) if data is not None else None
                     if page:
-                        st.button(t("go_to_page", page=page), key=f"go-{p.id}-{f.label}", on_click=go_to, args=(page, p.id))
+                        st.button(t("go_to_page", cite=cite(report, page)), key=f"go-{p.id}-{f.label}", on_click=go_to,
+                                  args=(page, p.id))
                     if review is not None:
                         review_ui.controls(report, p, f.label, review, tr())
                 for f in p.candidates:  # below threshold: shown, never counted
@@ -234,12 +249,13 @@ def document_view(report, data: bytes | None, review=None) -> None:
                             review_ui.controls(report, p, f.label, review, tr())
                 if data is not None and not kept and p.pages:  # a search hit or a candidate without a finding
                     page = next((n for n in p.pages if page_hits(doc.sha256, n, query, data)), p.pages[0]) if query else p.pages[0]
-                    st.button(t("go_to_page", page=page), key=f"go-{p.id}", on_click=go_to, args=(page, p.id))
+                    st.button(t("go_to_page", cite=cite(report, page)), key=f"go-{p.id}", on_click=go_to, args=(page, p.id))
                 spans = [(e.start, e.end, f.label) for f in kept for e in f.evidence] + [
                     (e.start, e.end, f"candidate:{f.label}") for f in p.candidates if f.label in labels for e in f.evidence]
-                st.markdown(f"<div class='provision-text' data-id='{escape(p.id)}' style='white-space:pre-wrap;"
-                            f"max-height:18em;overflow:auto'>{highlighted(p.text, spans, query)}</div>",
-                            unsafe_allow_html=True)
+                # st.html, not st.markdown: Markdown read an indented line after a blank one as a
+                # code block and showed the marks' HTML as text (a Spanish treaty's lettered list)
+                st.html(f"<div class='provision-text' data-id='{escape(p.id)}' style='white-space:pre-wrap;"
+                        f"max-height:18em;overflow:auto'>{highlighted(p.text, spans, query)}</div>")
                 if review is not None:
                     review_ui.added(report, p, review, tr())
                     review_ui.add_form(report, p, tr())
@@ -256,9 +272,13 @@ def document_view(report, data: bytes | None, review=None) -> None:
             focus = [box for p in doc.provisions if p.id == st.session_state.get("focus")
                      for f in p.findings for e in f.evidence if e.page == page_no for box in e.boxes]
             hits = page_hits(doc.sha256, page_no, query, data) if query else []
-            caption = (f"{t('page')} {page_no} · {t('highlights', n=len(marks))}"
+            caption = (f"{cite(report, page_no)} · {t('highlights', n=len(marks))}"
                        + (f" · {t('search_hits', n=len(hits))}" if query else ""))
+            st.html("<div id='page-view'></div>")
             st.image(render_page(data, page_no, marks, search=hits, focus=focus), caption=caption, width="stretch")
+            if st.session_state.pop("scroll_to_page", False):  # a jump: bring the page into view
+                st.html("<script>document.getElementById('page-view')?.scrollIntoView({block: 'start'})</script>",
+                        unsafe_allow_javascript=True)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -442,12 +462,12 @@ def compare_page() -> None:
                         unsafe_allow_html=True)
             st.caption(" → ".join(side["heading"] for side in (ch["old"], ch["new"]) if side))
             if ch.get("diff"):  # word by word: deleted struck through in red, inserted in green
-                st.markdown(f"<div class='word-diff' style='white-space:pre-wrap;max-height:18em;overflow:auto'>"
-                            f"{diff_html(ch['diff'])}</div>", unsafe_allow_html=True)
+                st.html(f"<div class='word-diff' style='white-space:pre-wrap;max-height:18em;overflow:auto'>"
+                        f"{diff_html(ch['diff'])}</div>")  # st.html: treaty text is not Markdown
             else:
                 side = ch["old"] or ch["new"]
-                st.markdown(f"<div style='white-space:pre-wrap;background:{colours[ch['kind']]}55'>"
-                            f"{escape(side['text'])}</div>", unsafe_allow_html=True)
+                st.html(f"<div style='white-space:pre-wrap;background:{colours[ch['kind']]}55'>"
+                        f"{escape(side['text'])}</div>")
 
 
 def precedents_page(report) -> None:
@@ -463,9 +483,9 @@ def precedents_page(report) -> None:
                 # the operative sentence, its evidence marked; the whole clause one click away
                 sentence = mark_spans(p["sentence"], [(start, end, "") for start, end in p["marks"]],
                                       lambda _, inner: f"<mark>{inner}</mark>")
-                st.markdown(f"<blockquote class='precedent'>{sentence}</blockquote>"
-                            f"<details><summary>{t('whole_clause')}</summary><div style='white-space:pre-wrap'>"
-                            f"{escape(p['text'])}</div></details>", unsafe_allow_html=True)
+                st.html(f"<blockquote class='precedent'>{sentence}</blockquote>"  # treaty text is not Markdown
+                        f"<details><summary>{t('whole_clause')}</summary><div style='white-space:pre-wrap'>"
+                        f"{escape(p['text'])}</div></details>")
 
 
 BATCH_ROOT = Path(os.environ.get("ANALYSER_BATCH_ROOT", "runs")).expanduser()  # where batch outputs are listed

@@ -132,12 +132,22 @@ def _agreement_note(report: Report) -> None:
 
 def sidebar(tr: Texts) -> bool:
     """The reviewer's name and the as-reviewed toggle; True when the report is shown as reviewed."""
+    if "reviewer" not in st.session_state:  # a reload keeps the name: the store's last one
+        st.session_state["reviewer"] = last_reviewer()
     st.text_input(tr("review.ui_reviewer"), key="reviewer")
     on = st.toggle(tr("review.ui_toggle"), key="as_reviewed")
     st.checkbox(tr("review.ui_all_provisions"), key="every_provision")
     # the file's path (English folder names) in the tooltip, not in the interface's own words
     st.caption(tr("review.ui_store"), help=str(default_path()))
     return on
+
+
+def last_reviewer() -> str:
+    """The name of the newest decision in the store ("" without one): who is reviewing here."""
+    if not default_path().exists():
+        return ""
+    with _store() as store:
+        return store.last_reviewer() or ""
 
 
 def every_provision() -> bool:
@@ -179,12 +189,14 @@ def controls(report: Report, p: Provision, label: str, review: State, tr: Texts)
     if item is not None and item.verdict is not None:
         cols[2].button(tr("review.ui_reset"), key=f"{key}-reset", on_click=_record, args=(report, p, "reset", label))
     with st.expander(f"{tr('review.ui_relabel')} · {tr('review.ui_note')}"):
+        # no label chosen in advance: one click must not relabel a finding as something else
         new = st.selectbox(tr("review.ui_new_label"), [x for x in LABELS if x != label], key=f"{key}-label",
-                           format_func=tr.label)
+                           format_func=tr.label, index=None, placeholder=tr("ui.choose"))
         _attribute_inputs(key, new, tr)
         st.text_input(tr("review.ui_note"), key=f"{key}-note")
         left, right = st.columns(2)
-        left.button(tr("review.ui_relabel"), key=f"{key}-relabel", on_click=_relabel, args=(report, p, label, key))
+        left.button(tr("review.ui_relabel"), key=f"{key}-relabel", on_click=_relabel, args=(report, p, label, key),
+                    disabled=new is None)
         right.button(tr("review.ui_save_note"), key=f"{key}-save-note", on_click=_note, args=(report, p, label, key))
 
 
@@ -214,11 +226,13 @@ def add_form(report: Report, p: Provision, tr: Texts) -> None:
     """Add a missed label: the words are typed or pasted from the provision and must be its own."""
     key = f"rv-add-{p.id}"
     with st.expander(tr("review.ui_add")):
-        label = st.selectbox(tr("review.ui_add_label"), LABELS, key=f"{key}-label", format_func=tr.label)
+        label = st.selectbox(tr("review.ui_add_label"), LABELS, key=f"{key}-label", format_func=tr.label, index=None,
+                             placeholder=tr("ui.choose"))
         st.text_input(tr("review.ui_add_words"), key=f"{key}-words")
         _attribute_inputs(key, label, tr)
         st.text_input(tr("review.ui_note"), key=f"{key}-note")
-        st.button(tr("review.ui_add_button"), key=f"{key}-button", on_click=_add, args=(report, p, key))
+        st.button(tr("review.ui_add_button"), key=f"{key}-button", on_click=_add, args=(report, p, key),
+                  disabled=label is None)
         if st.session_state.get(f"{key}-error"):
             st.error(tr("review.ui_words_missing"))
 

@@ -38,12 +38,17 @@ def page_of(p: Provision) -> str:
 def cite_page(doc: Document, page: int | None, tr: Texts) -> str:
     """"p. 27 (PDF page 28)" where the printed page differs from the PDF position, else "p. 28",
     in the report language (Document.cite_page's rule)."""
-    if not page:
+    return cite_pages(doc, [page] if page else [], tr)
+
+
+def cite_pages(doc: Document, pages: list[int], tr: Texts) -> str:
+    """Pages as printed, with the PDF's own positions beside them where they differ ("p. 26, 27
+    (PDF page 27, 28)"): the reports cite the printed pages, a PDF viewer counts positions."""
+    if not pages:
         return ""
-    label = doc.page_label(page)
-    if label and label != str(page):
-        return tr("report.page_pdf", label=label, page=page)
-    return tr("report.page", page=page)
+    positions = ", ".join(map(str, pages))
+    printed = ", ".join(dict.fromkeys(doc.page_label(n) or str(n) for n in pages))
+    return tr("report.page", page=positions) if printed == positions else tr("report.page_pdf", label=printed, page=positions)
 
 
 def finding_line(p: Provision, f: Finding, tr: Texts) -> str:

@@ -245,6 +245,12 @@ class ReviewStore:
             (sha256, sha256)).fetchone()
         return int(row[0]), int(row[1])
 
+    def last_reviewer(self) -> str | None:
+        """The reviewer named on the newest named decision, on any document."""
+        row = self.db.execute("SELECT reviewer FROM decisions WHERE reviewer IS NOT NULL AND reviewer != '' "
+                              "ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
     def decisions(self, sha256: str) -> list[Decision]:
         """Every decision on this document, oldest first."""
         rows = self.db.execute(
