@@ -87,6 +87,10 @@ def assess(doc: Document, lang: str | None = None) -> dict[str, Check]:
         "G8": _met_if(_hits(doc, "coherence")),
     }
     checks = {cid: _check_in(cid, *decision, tr=tr) for cid, decision in decided.items()}
+    heritage = _hits(doc, "heritage_exception")
+    if checks["G3"].status == "missing" and heritage:
+        # a national-treasures exception sits on the page beside a missing G3: say why it does not count
+        checks["G3"].why += " " + tr("checks.G3.heritage_only", where=_where(heritage, tr))
     for check in checks.values():
         _add_candidates(check, doc, tr)
     return {cid: checks[cid] for cid in CHECK_IDS}

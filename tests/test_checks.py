@@ -55,3 +55,18 @@ def test_seed_agreements_checks_match_expert_labels(treaty):
     gold = json.loads((CORPORA / "annotations" / "seed" / f"{treaty}.json").read_text(encoding="utf-8"))
     report = analyse(tota(treaty))
     assert {c: report.checks[c].status for c in report.checks} == {c: v["status"] for c, v in gold["checks"].items()}
+
+
+def test_a_missing_g3_says_why_a_national_treasures_exception_does_not_count():
+    """The Montevideo Treaty protects national treasures (Art. 50) but exempts no culture: G3 is
+    missing, and its explanation names the heritage exception and says why, in EN, FR and ES."""
+    from analyser.checks import assess
+    from analyser.pipeline import analyse
+    from conftest import TEXTS
+
+    doc = analyse(TEXTS / "es-tratado-de-montevideo-1980-aladi.txt").document
+    assert any(f.label == "heritage_exception" for p in doc.provisions for f in p.findings)
+    words = {"es": "protege solo el patrimonio", "fr": "ne protège que le patrimoine", "en": "protects heritage only"}
+    for lang, phrase in words.items():
+        g3 = assess(doc, lang)["G3"]
+        assert g3.status == "missing" and phrase in g3.why and "Artículo 50" in g3.why

@@ -152,7 +152,8 @@ def scorecard(report, pdf: bool = False) -> None:
 
 def legend() -> None:
     chips = " ".join(f"<span style='background:#{LABEL_COLOURS[lab]};color:white;padding:1px 6px;border-radius:6px;"
-                     f"margin-right:4px'>{escape(tr().label(lab))}</span>" for lab in LABELS)
+                     f"margin-right:4px;white-space:nowrap;display:inline-block'>{escape(tr().label(lab))}</span>"
+                     for lab in LABELS)  # a chip never breaks across two lines
     st.markdown(f"**{t('report.legend')}**{t('report.colon')}{chips}", unsafe_allow_html=True)
 
 
@@ -292,9 +293,10 @@ def exports(sha: str, lang: str, _report, _data: bytes | None) -> dict[str, str 
     return out
 
 
-def downloads(report, data: bytes | None, key: str | None = None) -> None:
+def downloads(report, data: bytes | None, key: str | None = None, extra=None) -> None:
     """`key`: the cache key of these downloads (the content hash, plus the review state when the
-    report is shown as reviewed)."""
+    report is shown as reviewed); `extra()` draws one more download beside them (the review's
+    labelled data), before the periodic report's section."""
     st.subheader(t("downloads"))
     stem = Path(report.document.source).stem
     key = key or report.document.sha256
@@ -308,6 +310,8 @@ def downloads(report, data: bytes | None, key: str | None = None) -> None:
                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     if "pdf" in files:
         cols[5].download_button(t("download_pdf"), files["pdf"], f"{stem}-annotated.pdf", "application/pdf")
+    if extra is not None:
+        extra()
     qpr_downloads(key, report_entries(key, report), stem)
 
 
@@ -400,8 +404,8 @@ def screen_page() -> None:
     review_ui.queue(tool_report, review, tr())
     review_ui.agreement_notes(tool_report, review, tr())
     document_view(tool_report, data if doc.format == "pdf" else None, review)
-    downloads(report, data, f"{doc.sha256}-reviewed-{review.version}" if as_reviewed else None)
-    review_ui.export_download(tool_report, review, ui_lang(), Path(name).stem)
+    downloads(report, data, f"{doc.sha256}-reviewed-{review.version}" if as_reviewed else None,
+              extra=lambda: review_ui.export_download(tool_report, review, ui_lang(), Path(name).stem))
     precedents_page(report)
 
 
