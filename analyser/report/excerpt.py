@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 # A sentence or list item ends at ". " (before a capital, a bracket or a list marker), at "; " or
-# ": ", or at a blank line; a line break alone is wrapping. A list item also starts at a line that
+# ": ", or at a blank line (not one before a lower-case word: a page break inside a sentence); a
+# line break alone is wrapping. A list item also starts at a line that
 # opens with its marker ("f) ", "(f) ", "(iv) ", "3. ").
-_END = re.compile(r"(?<=[;:])\s+|(?<=\.)\s+(?=[A-ZÀ-Ý(«\"“]|[a-z]{1,2}\)|\d{1,2}[.)]\s)|\n\s*\n")
+_END = re.compile(r"(?<=[;:])\s+|(?<=\.)\s+(?=[A-ZÀ-Ý(«\"“]|[a-z]{1,2}\)|\d{1,2}[.)]\s)|\n\s*\n\s*(?![\sa-zà-ÿ])")
 _ITEM = re.compile(r"\n[ \t]*(?=\(?(?:[a-z]{1,2}|[ivxlc]+|\d{1,2})[.)]\s)")
 _MARKER = re.compile(r"\(?(?:[a-z]{1,2}|[ivxlc]+|\d{1,3}(?:\.\d+)*)[.)]")
+_COMMA = re.compile(r",\s")
 ELLIPSIS = "…"
 LIMIT = 400  # characters of quoted text, evidence items beyond it are cut around their evidence
 
@@ -99,8 +101,9 @@ def excerpt(text: str, spans: Iterable[tuple[int, int]], limit: int = LIMIT) -> 
     if lead:
         a, b = lead
         room = max(limit - sum(e - s for s, e in parts), limit // 3)
-        if b - a > room:  # keep the end of a long lead-in: the words that govern the list
-            cut = text.find(" ", b - room, b)
+        if b - a > room:  # keep the end of a long lead-in, from a clause ("…, nothing in ...") or a word
+            commas = [m.start() for m in _COMMA.finditer(text, b - room, b - room // 3)]
+            cut = commas[-1] + 1 if commas else text.find(" ", b - room, b)
             a = cut + 1 if cut >= 0 else b - room
         parts.insert(0, (a, b))
     return _assemble(text, parts, spans)
