@@ -117,7 +117,10 @@ def test_parties_and_dates_in_words_in_every_language(canada_peru):
         assert "CAN, PER" not in md and "2008-05-29" not in md
     doc = json.loads(render(canada_peru, "json"))["document"]  # JSON keeps the machine identifiers
     assert doc["parties"] == ["CAN", "PER"] and doc["metadata"]["date_signed"] == "2008-05-29"
-    qpr = render_qpr([entry_of(canada_peru.to_dict())], "md", "es")
+    entry = entry_of(canada_peru.to_dict())
+    scope = [i.quote for i in entry.items if i.article.endswith("Article 2102 Scope And Coverage")]
+    assert scope and "subject to the exception under Article 2205" in scope[0]  # the QPR quote holds the evidence
+    qpr = render_qpr([entry], "md", "es")
     assert "El acuerdo bilateral Canada - Peru (partes: Canadá y Perú), firmado el 29 de mayo de 2008," in qpr
 
 
