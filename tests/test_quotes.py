@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from analyser.pipeline import analyse
 from analyser.qpr import entry_of, render_qpr
@@ -138,3 +139,20 @@ def test_docx_has_no_fragment_line(canada_peru):
             "Party **with respect to cultural industries** **except** as specifically provided") in text
     assert "Passage :" not in text
     assert zipfile.is_zipfile(io.BytesIO(render(canada_peru, "docx", "en")))
+
+
+ARTICLE_50 = ALADI.read_text(encoding="utf-8").split("Artículo 50", 1)[1].split("Artículo 51", 1)[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(ARTICLE_50)), st.integers(1, 60)), min_size=1, max_size=3),
+       st.integers(40, 400))
+def test_every_evidence_span_is_inside_its_quote_and_marked(spans, limit):
+    """Whatever the evidence (ALADI Art. 50's real text) and the limit, its words are in the quote, marked."""
+    spans = [(s, min(len(ARTICLE_50), s + n)) for s, n in spans]
+    ex = excerpt(ARTICLE_50, spans, limit)
+    marked = " ".join(t for t, ev in ex.pieces if ev)
+    for s, e in spans:
+        words = ARTICLE_50[s:e].split()
+        assert all(w in marked for w in words), (ARTICLE_50[s:e], ex.text)
+    assert "  " not in ex.text

@@ -84,12 +84,12 @@ def excerpt(text: str, spans: Iterable[tuple[int, int]], limit: int = LIMIT) -> 
     """The sentences or list items of `text` that hold `spans` (evidence offsets), each cut to
     `limit` around its evidence, led by the clause that introduces their list when it fits
     (cut to its end otherwise), "…" where text is left out, the evidence marked."""
-    spans = _merge((max(0, s), min(len(text), e)) for s, e in spans if e > s)
-    if not spans:
-        a, b = _window(text, 0, len(text), [(0, 0)], limit)
-        return _assemble(text, [(a, b)], [])
+    spans = [(s, e) for s, e in _merge((max(0, s), min(len(text), e)) for s, e in spans) if e > s]
     units = _units(text)
     chosen = [u for u in units if any(s < u[1] and e > u[0] for s, e in spans)]
+    if not chosen:  # no evidence (or none inside the text): the provision's opening
+        a, b = _window(text, 0, len(text), [(0, 0)], limit)
+        return _assemble(text, [(a, b)], [])
     parts = []
     for a, b in chosen:  # an evidence span that runs over a unit's end takes the unit with it
         a = min([a] + [s for s, e in spans if a <= e and s < b])
