@@ -105,7 +105,8 @@ def test_excerpt_is_the_sentence_and_cuts_a_long_one_around_its_evidence_at_word
                           "reglamentación correspondiente. …")
     assert whole.render(lambda t: f"[{t}]").count("[nivel que rija para terceros países]") == 1
     short = excerpt(art, [(at, at + len(words))], limit=80)
-    assert short.text == "… que se aplicará con referencia al nivel que rija para terceros países …"
+    assert short.text == ("… preferencia arancelaria regional, que se aplicará con referencia al nivel que rija para "
+                          "terceros países y se …")
 
 
 def test_parties_and_dates_in_words_in_every_language(canada_peru):

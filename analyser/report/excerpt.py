@@ -20,8 +20,10 @@ _END = re.compile(r"(?<=[;:])\s+|(?<=\.)\s+(?=[A-ZÀ-Ý(«\"“]|[a-z]{1,2}\)|\d
 _ITEM = re.compile(r"\n[ \t]*(?=\(?(?:[a-z]{1,2}|[ivxlc]+|\d{1,2})[.)]\s)")
 _MARKER = re.compile(r"\(?(?:[a-z]{1,2}|[ivxlc]+|\d{1,3}(?:\.\d+)*)[.)]")
 _COMMA = re.compile(r",\s")
+_SPACE = re.compile(r"\s+")
 ELLIPSIS = "…"
 LIMIT = 400  # characters of quoted text, evidence items beyond it are cut around their evidence
+MIN_SHARE = 120  # the least each sentence gets when the evidence is spread over several
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,12 @@ def _window(text: str, a: int, b: int, spans: list[tuple[int, int]], limit: int)
     first, last = spans[0][0], spans[-1][1]
     start = max(a, min(first - limit // 3, last - limit))
     if start > a:
-        space = text.find(" ", start, first)
-        start = space + 1 if space >= 0 else start
+        space = _SPACE.search(text, start, first)
+        start = space.end() if space else start
     end = min(b, max(start + limit, last))
     if end < b:
-        space = text.rfind(" ", last, end)
-        end = space if space > last else end
+        spaces = [m.start() for m in _SPACE.finditer(text, last, end)]
+        end = spaces[-1] if spaces else end
     return start, end
 
 
@@ -91,11 +93,12 @@ def excerpt(text: str, spans: Iterable[tuple[int, int]], limit: int = LIMIT) -> 
         a, b = _window(text, 0, len(text), [(0, 0)], limit)
         return _assemble(text, [(a, b)], [])
     parts = []
+    share = max(limit // len(chosen), MIN_SHARE)  # evidence in many sentences: each one shorter
     for a, b in chosen:  # an evidence span that runs over a unit's end takes the unit with it
         a = min([a] + [s for s, e in spans if a <= e and s < b])
         b = max([b] + [e for s, e in spans if s < b and e > a])
         inside = [(max(s, a), min(e, b)) for s, e in spans if s < b and e > a]
-        parts.append(_window(text, a, b, inside, limit))
+        parts.append(_window(text, a, b, inside, share))
     parts = _merge(parts)
     lead = _lead_in(text, units, parts[0][0])
     if lead:
