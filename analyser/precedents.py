@@ -27,6 +27,7 @@ from analyser.text import fold
 from analyser.datafile import load_yaml
 from analyser.i18n import Texts, report_language
 from analyser.model import Report
+from analyser.report.people import party_names
 
 DATA = Path(__file__).parent / "data"
 _TOKEN = re.compile(r"[a-z]{3,}")
@@ -35,10 +36,45 @@ PER_CHECK = 3
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """Every language's stop words (analyser/lang/<code>/precedents.yaml)."""
+    """Every language's function words, folded: spaCy's list for each supported language (its
+    module, without a pipeline) and the project's own (analyser/lang/<code>/precedents.yaml).
+    They never rank a clause and are never shown to a reader as a reason."""
+    from importlib import import_module
+
     from analyser import lang
 
-    return frozenset(lang.merged("precedents", "stop_words"))
+    words = set(lang.merged("precedents", "stop_words"))
+    for code in lang.SUPPORTED:
+        words |= {fold(w) for w in import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS}
+    return frozenset(words)
+
+
+def _as_written(text: str, start: int, end: int) -> str:
+    """A word of the clause as its reader sees it: accents and acronyms kept, a capital that only
+    opens a sentence or an item lowered."""
+    word = text[start:end]
+    before = text[:start].rstrip()
+    if word[:1].isupper() and word[1:].islower() and (not before or before[-1] in ".;:!?)"):
+        return word[:1].lower() + word[1:]
+    return word
+
+
+def words_of(sentence: str, terms: list[str], prefix: bool, text: str | None = None) -> list[str]:
+    """The clause's own words for folded `terms` (whole words, or word prefixes with `prefix`),
+    in the order `sentence` has them: "cultur" -> "cultural", "indigena" -> "indígenas". A word
+    the clause (`text`, default the sentence) also writes in lower case is shown so ("Cultural
+    Expressions" in a title -> "cultural")."""
+    found: dict[str, tuple[int, str]] = {}
+    for term in terms:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(term)}" + (r"[\w-]*" if prefix else r"(?![\w-])"))
+        hits = list(pattern.finditer(fold(sentence)))
+        if not hits:
+            continue
+        first = sentence[hits[0].start():hits[0].end()]
+        word = first.lower() if first.lower() in re.findall(r"[\w-]+", text or sentence) \
+            else _as_written(sentence, hits[0].start(), hits[0].end())
+        found.setdefault(term, (hits[0].start(), word))
+    return list(dict.fromkeys(w for _, w in sorted(found.values())))
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +84,28 @@ def focus_words() -> dict[str, tuple[str, ...]]:
     from analyser import lang
 
     return {cid: tuple(words) for cid, words in lang.merged_by_kind("precedents", "focus").items()}
+
+
+@lru_cache(maxsize=1)
+def _citation_opening() -> re.Pattern[str]:
+    """A folded sentence that opens with a citation of another part of a text ("Annex O-06
+    applies ...", "l'annexe 5 s'applique ...", "el Anexo 3 se aplica ..."): its subject is that
+    other text, so the sentence says nothing on its own. Function words may come before the
+    reference word (every language's reference words: lang/<code>/lexicon.yaml `structure`)."""
+    from analyser import lang
+
+    words = sorted({w for code in lang.SUPPORTED
+                    for w in lang.language_data(code).lexicon["structure"]["reference_words"]}, key=len, reverse=True)
+    function = "|".join(sorted((re.escape(w) for w in stop_words() if w.isalpha()), key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{function})(?:\s+|'|’))*(?:[a-z]['’])?(?:{'|'.join(map(re.escape, words))})\s+"
+                      r"(?=[\w.\-]*[0-9]|[ivxlc]+\b)[\w.\-]+")
+
+
+def refers_elsewhere(sentence: str) -> bool:
+    """The operative sentence only points to another text ("Annex 2106 applies to the Parties
+    specified in that Annex with respect to cultural industries"): its substance is in that text,
+    which the library does not hold, so it is no model clause for a negotiator."""
+    return bool(_citation_opening().match(fold(sentence).strip()))
 
 
 # The labels whose finding holds a check's operative sentence (an agreement-wide exemption meets G4).
@@ -161,6 +219,8 @@ def propose(report: Report, per_check: int = PER_CHECK, lang: str | None = None)
             if cid not in entry["checks"] or entry.get("agreement") == doc.title:
                 continue  # only clauses that carry the check's label; never the agreement itself
             op = entry["operative"][cid]
+            if refers_elsewhere(op["sentence"]):
+                continue  # a pointer to another text is no clause to copy
             score, shared = index.score(query, i)
             culture = facts[i][0][cid]
             relevance = weights["cultural_term"] * min(len(culture), weights["max_cultural_terms"])
@@ -178,16 +238,17 @@ def propose(report: Report, per_check: int = PER_CHECK, lang: str | None = None)
                        else tr("precedents.no_own_language", language=language, own=tr.language_name(doc.language),
                                check=cid))
             if culture:
-                why.append(tr("precedents.about", words=", ".join(culture[:4])))
+                why.append(tr("precedents.about", words=", ".join(words_of(op["sentence"], culture, True, entry["text"])[:4])))
             if shared_parties:
-                listed = ", ".join(shared_parties[:4])
+                listed = ", ".join(party_names(shared_parties[:4], tr.lang))
                 if len(shared_parties) > 4:
                     listed = tr("checks.and_more", names=listed, n=len(shared_parties) - 4)
                 why.append(tr("precedents.shared_parties", parties=listed))
             elif bonus:
                 why.append(tr("precedents.same_region", region=region))
-            if shared:
-                why.append(tr("precedents.close_wording", words=", ".join(shared[:6])))
+            shown = words_of(entry["text"], shared[:6], False)
+            if shown:  # the clause's own words, never stems or function words
+                why.append(tr("precedents.close_wording", words=", ".join(shown)))
             if full:
                 why.append(tr("precedents.whole_agreement"))
             if general:
@@ -225,7 +286,7 @@ def to_markdown(result: dict[str, Any]) -> str:
             lines += [tr("precedents.no_precedent"), ""]
         for p in gap["precedents"]:
             sentence = " ".join(marked(p["sentence"], p["marks"], "**", "**").split())
-            lines += [f"### {p['agreement']} ({p['year']}, {p['language']}), {p['article']}", "",
+            lines += [f"### {p['agreement']} ({p['year']}, {tr.language_name(p['language'])}), {p['article']}", "",
                       f"_{p['why']}_", "", "> " + sentence, "",
                       f"<details><summary>{tr('ui.whole_clause')}</summary>", "", *("> " + line if line.strip() else ">"
                                                                        for line in p["text"].splitlines()),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ from analyser.datafile import load_yaml
 from analyser.errors import AnalyserError
 from analyser.i18n import LANGUAGES, Texts
 from analyser.model import CHECK_IDS
+from analyser.report.excerpt import excerpt
+from analyser.report.people import date_text, is_day, party_name, party_names, parties_list
 from analyser.text import article_key
 
 DATA = Path(__file__).parent / "data"
@@ -85,27 +86,10 @@ def kind_of(finding: dict[str, Any]) -> str | None:
     return None
 
 
-_SENTENCE_END = re.compile(r"(?<=[.;:])\s+|\n\s*\n")  # a line break alone is wrapping, not an end
-
-
-def quote(text: str, start: int, end: int, limit: int | None = None) -> str:
-    """The sentence of `text` that holds [start, end), cut to `limit` characters around the evidence."""
-    limit = limit or config()["quote_chars"]
-    bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
-    s = max(b for b in bounds if b <= start)
-    e = min((b for b in bounds if b >= end), default=len(text))
-    sentence = " ".join(text[s:e].split())
-    if len(sentence) <= limit:
-        return sentence
-    a = max(s, start - limit // 3)
-    if a > s:  # start the cut at a word, not inside one
-        space = text.find(" ", a, start)
-        a = space + 1 if space >= 0 else a
-    b = min(e, a + limit)
-    if b < e:
-        space = text.rfind(" ", max(end, a), b)
-        b = space if space > 0 else b
-    return ("…" if a > s else "") + " ".join(text[a:b].split()) + ("…" if b < e else "")
+def quote(text: str, spans: list[tuple[int, int]], limit: int | None = None) -> str:
+    """The sentences or list items of `text` that hold the evidence `spans`, cut to `limit`
+    characters around it (the reports' one rule, analyser.report.excerpt)."""
+    return excerpt(text, spans, limit or config()["quote_chars"]).text
 
 
 def agreement_type(meta: dict[str, Any], parties: list[str]) -> str | None:
@@ -134,9 +118,9 @@ def entry_of(report: dict[str, Any]) -> Entry | None:
             if kind is None or (kind, f["label"]) in seen:
                 continue
             seen.add((kind, f["label"]))
-            ev = f["evidence"][0] if f["evidence"] else None
-            text = p.get("text") or (ev["text"] if ev else "")
-            q = quote(text, ev["start"], ev["end"]) if ev and p.get("text") else " ".join(text.split())
+            spans = [(ev["start"], ev["end"]) for ev in f["evidence"]]
+            text = p.get("text") or "; ".join(ev["text"] for ev in f["evidence"])
+            q = quote(text, spans) if spans and p.get("text") else " ".join(text.split())
             labels = [str(x) for x in p.get("page_labels") or [p.get("page_label")] if x]  # printed pages first
             page = ", ".join(dict.fromkeys(labels or [str(n) for n in p.get("pages") or []]))
             items.append(Item(kind=kind, label=f["label"], article=article_key(p["heading"]) or p["id"], page=page,
@@ -239,8 +223,9 @@ def description(entry: Entry, tr: Texts) -> str:
     opening = "qpr.para_open_one" if len(entry.items) == 1 else "qpr.para_open"
     parts = [tr(opening, type=tr(f"qpr.type_{entry.type}") if entry.type else "",
                 name=entry.name, n=len(entry.items),
-                parties=tr("qpr.para_parties", parties=", ".join(entry.parties)) if entry.parties else "",
-                signed=tr("qpr.para_signed", date=entry.signed) if entry.signed else "").replace("  ", " ")]
+                parties=tr("qpr.para_parties", parties=parties_list(entry.parties, tr.lang)) if entry.parties else "",
+                signed=tr("qpr.para_signed" if is_day(entry.signed) else "qpr.para_signed_in",
+                          date=date_text(entry.signed, tr.lang)) if entry.signed else "").replace("  ", " ")]
     for kind, items in entry.by_kind():
         if kind == "exemption":
             wide = [i for i in items if i.scope == "agreement"]
@@ -262,8 +247,9 @@ def gaps_line(entry: Entry, tr: Texts) -> str:
 
 def _facts(entry: Entry, tr: Texts) -> list[tuple[str, str]]:
     unknown = tr("qpr.unknown")
-    return [(tr("qpr.parties"), ", ".join(entry.parties) or unknown), (tr("qpr.signed"), entry.signed or unknown),
-            (tr("qpr.in_force"), entry.in_force or unknown),
+    dated = {k: date_text(v, tr.lang) if v else unknown for k, v in (("signed", entry.signed), ("in_force", entry.in_force))}
+    return [(tr("qpr.parties"), ", ".join(party_names(entry.parties, tr.lang)) or unknown),
+            (tr("qpr.signed"), dated["signed"]), (tr("qpr.in_force"), dated["in_force"]),
             (tr("qpr.type"), tr(f"qpr.type_{entry.type}") if entry.type else unknown)]
 
 
@@ -277,7 +263,7 @@ def _item_line(item: Item, tr: Texts) -> str:
 def _filters(tr: Texts, party: str | None, since: int | None) -> list[str]:
     out = []
     if party:
-        out.append(tr("qpr.party_filter", party=party.upper()))
+        out.append(tr("qpr.party_filter", party=party_name(party.upper(), tr.lang)))
     if since:
         out.append(tr("qpr.since_filter", year=since))
     return out

@@ -78,6 +78,16 @@ def test_precedents_follow_the_scorecard():
     assert any(label.startswith("G1 · missing") for label in labels)
 
 
+def test_french_precedents_name_their_language_and_words():
+    """The precedents' heading and reason as a French reader sees them: "anglais", whole words."""
+    at = _app()
+    at.selectbox(key="ui_lang").select("fr").run()
+    at.selectbox(key="sample").select("Canada - Peru FTA (ToTA XML, 2008)").run()
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "(2006, anglais), Article 101 Cultural Cooperation" in shown
+    assert "porte sur : cultural, diversity, UNESCO" in shown and "diversit," not in shown
+
+
 def test_search_hits_never_break_the_markup():
     """A search for a word that also appears in the markup ("mark", "style") underlines text only."""
     import importlib.util

@@ -129,7 +129,10 @@ def test_french_qpr_entry_in_md_csv_and_docx(canada_peru):
     assert "#### Exemption culturelle et sa portée" in md and "(Portée : l'ensemble de l'accord)" in md
     assert "« Nothing in this Agreement shall be construed to apply to measures adopted or maintained by either " \
            "Party with respect to cultural industries" in md
-    assert "L'accord bilatéral Canada - Peru entre CAN, PER, signé le 2008-05-29, comporte 4 dispositions" in md
+    # countries and dates as a French reader writes them, never ISO codes (no article: "(parties : ...)")
+    assert "L'accord bilatéral Canada - Peru (parties : Canada et Pérou), signé le 29 mai 2008, comporte 4 dispositions" in md
+    assert "- Parties : Canada, Pérou\n- Date de signature : 29 mai 2008\n- Entrée en vigueur : 1er août 2009\n" in md
+    assert "CAN" not in md and "2008-05-29" not in md
     assert "Il exclut la culture de l'ensemble de l'accord (Article 2205 Cultural Industries)." in md
     assert "Lacunes au regard des Directives opérationnelles (G1 à G8) : G1 absent, G2 absent, G5 absent" in md
     rows = list(csv.DictReader(io.StringIO(render_qpr([entry], "csv", "fr"))))
@@ -138,14 +141,14 @@ def test_french_qpr_entry_in_md_csv_and_docx(canada_peru):
     text, paragraphs = _docx_text(render_qpr([entry], "docx", "fr"))
     assert ("Heading 1", "Rapport périodique quadriennal : section sur les traités") in paragraphs
     assert ("Heading 2", "Canada - Peru") in paragraphs and ("Heading 4", "Capacité à élaborer des politiques culturelles") in paragraphs
-    assert "Signé le" in text and "bilatéral" in text
+    assert "Date de signature" in text and "29 mai 2008" in text and "bilatéral" in text
 
 
 def test_spanish_qpr_entry_follows_the_agreement_language(spanish):
     md = render_qpr([entry_of(spanish.to_dict())], "md")
     assert md.startswith("# Informe periódico cuadrienal: sección de tratados")
-    assert "#### Capacidad de elaborar políticas culturales" in md and "«Cada Parte, de conformidad" in md
-    assert "El acuerdo bilateral Panama - Peru entre PAN, PER" in md
+    assert "#### Capacidad de elaborar políticas culturales" in md and "«1. Cada Parte, de conformidad" in md
+    assert "El acuerdo bilateral Panama - Peru (partes: Panamá y Perú), firmado el" in md
 
 
 def test_qpr_cli_filters_by_party_and_year(tmp_path):
@@ -160,7 +163,7 @@ def test_qpr_cli_filters_by_party_and_year(tmp_path):
     _, paragraphs = _docx_text(out.read_bytes())
     names = [t for style, t in paragraphs if style == "Heading 2"]
     assert names == ["Canada - Peru", "Panama - Peru"]  # CEMAC is not Peru's; both signed after 2005
-    assert ("Normal", "Party: PER · Signed in 2005 or later") in paragraphs  # mixed languages: English
+    assert ("Normal", "Party: Peru · Signed in 2005 or later") in paragraphs  # mixed languages: English
     res = subprocess.run([sys.executable, "-m", "analyser", "qpr", str(folder), "--format", "docx"],
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and res.stderr.startswith("analyser: error: --format docx: ")

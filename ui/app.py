@@ -482,7 +482,8 @@ def precedents_page(report) -> None:
             if not gap["precedents"]:
                 st.caption(t("no_precedent"))
             for p in gap["precedents"]:
-                st.markdown(f"**{escape(p['agreement'])}** ({p['year']}, {p['language']}), {escape(p['article'])}  \n"
+                st.markdown(f"**{escape(p['agreement'])}** ({p['year']}, {tr().language_name(p['language'])}), "
+                            f"{escape(p['article'])}  \n"
                             f"_{escape(p['why'])}_")
                 # the operative sentence, its evidence marked; the whole clause one click away
                 sentence = mark_spans(p["sentence"], [(start, end, "") for start, end in p["marks"]],

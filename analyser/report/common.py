@@ -10,6 +10,8 @@ from typing import Any
 
 from analyser.i18n import Texts
 from analyser.model import Document, Finding, Provision, Report
+from analyser.report.excerpt import Excerpt, excerpt
+from analyser.report.people import date_text, party_names
 
 
 def texts_of(report: Report) -> Texts:
@@ -59,17 +61,24 @@ def finding_line(p: Provision, f: Finding, tr: Texts) -> str:
             + (f" · {attrs}" if attrs else ""))
 
 
+def quote_of(p: Provision, f: Finding | None = None, limit: int | None = None) -> Excerpt:
+    """The quote of a finding (every report's one rule, `excerpt`): the sentences or items of the
+    provision that hold its evidence, the evidence marked; without a finding, the opening."""
+    spans = [(e.start, e.end) for e in f.evidence] if f else []
+    return excerpt(p.text, spans, limit) if limit else excerpt(p.text, spans)
+
+
 def facts(report: Report, tr: Texts) -> list[tuple[str, str]]:
     """(name, value) pairs that open a report: parties, dates, language, pages, sizes."""
     doc = report.document
     meta: dict[str, Any] = doc.metadata
     rows = []
     if doc.parties:
-        rows.append((tr("report.parties"), ", ".join(doc.parties)))
+        rows.append((tr("report.parties"), ", ".join(party_names(doc.parties, tr.lang))))
     if meta.get("date_signed"):
-        rows.append((tr("report.signed"), str(meta["date_signed"])))
+        rows.append((tr("report.signed"), date_text(meta["date_signed"], tr.lang)))
     if meta.get("date_into_force"):
-        rows.append((tr("report.in_force"), str(meta["date_into_force"])))
+        rows.append((tr("report.in_force"), date_text(meta["date_into_force"], tr.lang)))
     rows.append((tr("report.language"), tr.language_name(doc.language)))
     if doc.pages:
         rows.append((tr("report.pages"), str(doc.pages)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from analyser.model import Report
-from analyser.report.common import facts, finding_line, summary, texts_of, title_of
+from analyser.report.common import facts, finding_line, quote_of, summary, texts_of, title_of
 from analyser.review.render import decision_line, header_lines, rejected
 
 
@@ -45,10 +45,9 @@ def to_docx(report: Report) -> bytes:
         out.add_paragraph(finding_line(p, f, tr))
         if line := decision_line(f, tr):
             out.add_paragraph(line)
-        para = out.add_paragraph(f"{tr('report.evidence')}{tr('report.colon')}")
-        for i, e in enumerate(f.evidence):
-            para.add_run(("; " if i else "") + e.text).bold = True
-        out.add_paragraph(" ".join(p.text.split()), style="Quote")
+        para = out.add_paragraph(style="Quote")  # the evidence in bold inside its sentence or item
+        for piece, evidence in quote_of(p, f).pieces:
+            para.add_run(piece).bold = evidence
     if gone := rejected(report):  # as reviewed: what the reviewer rejected stays visible
         out.add_heading(tr("review.rejected"), level=2)
         for p, f in gone:

@@ -5,13 +5,13 @@ from collections.abc import Callable, Iterable
 from html import escape
 
 from analyser.model import Provision, Report
-from analyser.report.common import facts, page_of, summary, texts_of, title_of
+from analyser.report.common import facts, page_of, quote_of, summary, texts_of, title_of
 from analyser.review.render import decision_line, header_lines, rejected
 
 COLOURS = {"met": "#c8e6c9", "partly": "#fff3b0", "missing": "#ffcdd2", "n/a": "#e0e0e0"}
 CSS = """body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top}
-mark{background:#ffe082}.prov{border-left:4px solid #90caf9;padding:.2rem .8rem;margin:1rem 0}
+mark{background:#ffe082}blockquote{margin:.4rem 0 .4rem 1rem;color:#333}.prov{border-left:4px solid #90caf9;padding:.2rem .8rem;margin:1rem 0}
 .meta{color:#555;font-size:.9em}dl.meta{display:grid;grid-template-columns:max-content auto;gap:0 1rem}dd{margin:0}"""
 
 
@@ -27,6 +27,10 @@ def mark_spans(text: str, spans: Iterable[tuple[int, int, str]], mark: Callable[
         last = end
     out.append(show(text[last:]))
     return "".join(out)
+
+
+def _mark(inner: str) -> str:
+    return f"<mark>{inner}</mark>"
 
 
 def _highlight(p: Provision) -> str:
@@ -54,16 +58,18 @@ def to_html(report: Report) -> str:
             f"{escape(tr('report.found_by'))} {escape(tr.layer(f.layer))}"
             + (f" · {escape(tr.attributes(f.attributes))}" if f.attributes else "")
             + (f"<br><small class='review'>{escape(line)}</small>" if (line := decision_line(f, tr)) else "")
+            + f"<blockquote>{quote_of(p, f).render(_mark, escape)}</blockquote>"
             for f in p.findings
         )
         provs.append(f"<div class='prov' id='{escape(p.id)}'><div class='meta'>{escape(p.heading or p.id)}"
                      f"{' · ' + escape(tr('report.page', page=page)) if page else ''}</div>"
-                     f"<div>{labels}</div><p style='white-space:pre-wrap'>{_highlight(p)}</p></div>")
+                     f"<div>{labels}</div><details><summary>{escape(tr('report.whole_provision'))}</summary>"
+                     f"<p style='white-space:pre-wrap'>{_highlight(p)}</p></details></div>")
     candidates = "".join(
         f"<li>{escape(p.heading or p.id)}"
         + (f" ({escape(tr('report.page', page=page_of(p)))})" if page_of(p) else "")
         + f"{escape(tr('report.colon'))}{escape(tr.label(c.label))}, {escape(tr('report.score'))} {c.score:.2f} — "
-        + "; ".join(f"<i>{escape(e.text)}</i>" for e in c.evidence) + "</li>"
+        + quote_of(p, c, 200).render(lambda t: f"<i>{t}</i>", escape) + "</li>"
         for p in doc.provisions for c in p.candidates)
     if candidates:
         candidates = f"<h2>{escape(tr('report.worth_a_look'))}</h2><ul class='candidates'>{candidates}</ul>"

@@ -3,15 +3,14 @@ one-line summary, the scorecard, then the clauses with plain label names and rul
 from __future__ import annotations
 
 from analyser.model import Report
-from analyser.report.common import facts, finding_line, page_of, summary, texts_of, title_of
+from analyser.report.common import facts, finding_line, page_of, quote_of, summary, texts_of, title_of
 from analyser.review.render import decision_line, header_lines, rejected
 
 STATUS_MARK = {"met": "✅", "partly": "🟡", "missing": "❌", "n/a": "➖"}
 
 
-def _quote(text: str, limit: int = 400) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _bold(text: str) -> str:
+    return f"**{text}**"
 
 
 def _cell(text: str) -> str:
@@ -39,8 +38,7 @@ def to_markdown(report: Report) -> str:
     for p, f in report.findings:
         lines += [f"### {p.heading or p.id} — {tr.label(f.label)}", "", finding_line(p, f, tr), "",
                   *([line, ""] if (line := decision_line(f, tr)) else []),
-                  f"{tr('report.evidence')}{colon}" + "; ".join(f"**{_quote(e.text, 120)}**" for e in f.evidence), "",
-                  f"> {_quote(p.text)}", ""]
+                  f"> {quote_of(p, f).render(_bold)}", ""]
     candidates = [(p, c) for p in doc.provisions for c in p.candidates]
     if candidates:
         lines += [f"## {tr('report.worth_a_look')}", ""]
@@ -48,7 +46,7 @@ def to_markdown(report: Report) -> str:
             page = page_of(p)
             lines.append(f"- {p.heading or p.id}" + (f" ({tr('report.page', page=page)})" if page else "")
                          + f": {tr.label(c.label)}, {tr('report.score')} {c.score:.2f} — "
-                         + "; ".join(f"*{_quote(e.text, 120)}*" for e in c.evidence))
+                         + quote_of(p, c, 200).render(lambda t: f"*{t}*"))
         lines.append("")
     if gone := rejected(report):  # as reviewed: what the reviewer rejected stays visible
         lines += [f"## {tr('review.rejected')}", ""]

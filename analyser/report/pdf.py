@@ -8,6 +8,7 @@ from pathlib import Path
 from analyser.errors import AnalyserError, library_quiet
 from analyser.model import Report
 from analyser.report.common import cite_page, texts_of
+from analyser.report.excerpt import excerpt
 from analyser.review.render import decision_line
 
 # One colour per label (RGB hex), shared with the HTML report's legend.
@@ -67,7 +68,8 @@ def _annotated(report: Report, original: bytes) -> bytes:
             annotation = Highlight(rect=rect, quad_points=ArrayObject(FloatObject(q) for q in quads),
                                    highlight_color=LABEL_COLOURS.get(finding.label, "ffff00"), printing=True)
             annotation[NameObject("/Contents")] = TextStringObject(
-                f"{note}, {cite_page(doc, evidence.page, tr)}\n{tr('report.evidence')}{tr('report.colon')}{evidence.text}")
+                f"{note}, {cite_page(doc, evidence.page, tr)}\n{tr('report.evidence')}{tr('report.colon')}{evidence.text}"
+                f"\n{tr('qpr.quoted', quote=excerpt(provision.text, [(evidence.start, evidence.end)], 240).text)}")
             annotation[NameObject("/T")] = TextStringObject(tr("report.pdf_note_title"))
             writer.add_annotation(page_number=evidence.page - 1, annotation=annotation)
     out = io.BytesIO()
