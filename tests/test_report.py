@@ -69,3 +69,25 @@ def test_one_registry_names_every_renderer():
         assert set(renderers(kind)) == set(names), kind
     with pytest.raises(ValueError, match="choose one of json, md"):
         renderer("precedents", "pdf")
+
+
+def test_a_cross_reference_names_the_article_it_points_to_not_an_id():
+    """Canada-Peru Art. 2102's e-commerce reference to the cultural-industries exception: every
+    format people read names Article 2205, in the report language; the JSON keeps the id."""
+    import json
+    import re
+
+    from analyser.pipeline import analyse
+    from analyser.report import render
+    from conftest import SAMPLE
+
+    report = analyse(SAMPLE)
+    target = next(f.attributes["refers_to"] for _, f in report.findings if "refers_to" in f.attributes)
+    assert re.fullmatch(r"p\d+", target)
+    for lang, words in (("en", "Refers to: "), ("fr", "Renvoie à : "), ("es", "Remite a: ")):
+        for fmt in ("md", "html"):
+            text = render(report, fmt, lang)
+            assert f"{words}Chapter Twenty Two Exceptions &gt; Article 2205" in text or \
+                f"{words}Chapter Twenty Two Exceptions > Article 2205" in text, (lang, fmt)
+            assert f"{words}{target}" not in text
+    assert target in json.dumps(json.loads(render(report, "json")))

@@ -24,7 +24,7 @@ from analyser.model import LABELS
 from ui.pageview import search_boxes
 from analyser.pipeline import DOCUMENT_TIMEOUT_S, analyse_isolated, start_isolation
 from analyser.report import in_language, render
-from analyser.report.common import cite_page, cite_pages, summary
+from analyser.report.common import attributes_in_words, cite_page, cite_pages, summary
 from analyser.report.html import mark_spans
 from analyser.report.pdf import LABEL_COLOURS, to_pdf
 from ui import review as review_ui  # review and teach: the decision controls (ui/review.py)
@@ -212,7 +212,6 @@ def document_view(report, data: bytes | None, review=None) -> None:
             shown.append((p, kept))
     st.subheader(t("document"))
     legend()
-    headings = {p.id: p.heading or p.id for p in doc.provisions}  # what a cross-reference points to
     left, right = st.columns([3, 2]) if data is not None else (None, st.container())
     with right:
         st.markdown(f"#### {t('provisions')}")
@@ -227,7 +226,7 @@ def document_view(report, data: bytes | None, review=None) -> None:
                 st.markdown(f"**{escape(p.heading or p.id)}**"
                             + (f" · {escape(cite_pages(doc, p.pages, tr()))}" if p.pages else ""))
                 for f in kept:
-                    attrs = tr().attributes(f.attributes, headings)
+                    attrs = attributes_in_words(f, doc, tr())
                     st.markdown(f"<span style='background:#{LABEL_COLOURS.get(f.label)};color:white;padding:1px 6px;"
                                 f"border-radius:6px'>{escape(tr().label(f.label))}</span> {t('report.score')} "
                                 f"{f.score:.2f} · {escape(tr().layer(f.layer))}"

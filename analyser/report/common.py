@@ -53,9 +53,16 @@ def cite_pages(doc: Document, pages: list[int], tr: Texts) -> str:
     return tr("report.page", page=positions) if printed == positions else tr("report.page_pdf", label=printed, page=positions)
 
 
-def finding_line(p: Provision, f: Finding, tr: Texts) -> str:
+def attributes_in_words(f: Finding, doc: Document, tr: Texts) -> str:
+    """A finding's attributes in words; a cross-reference names the article it points to, not
+    the provision's id ("Refers to: Article 2106 Cultural Industries", not "p813")."""
+    headings = {q.id: q.heading or q.id for q in doc.provisions} if "refers_to" in f.attributes else None
+    return tr.attributes(f.attributes, headings)
+
+
+def finding_line(p: Provision, f: Finding, doc: Document, tr: Texts) -> str:
     """Page, score, layer in words and attributes of a finding: the line under its heading (md, docx)."""
-    page, attrs = page_of(p), tr.attributes(f.attributes)
+    page, attrs = page_of(p), attributes_in_words(f, doc, tr)
     return ((f"{tr('report.page', page=page)} · " if page else "")
             + f"{tr('report.score')} {f.score:.2f} · {tr('report.found_by')} {tr.layer(f.layer)}"
             + (f" · {attrs}" if attrs else ""))

@@ -42,7 +42,7 @@ def to_docx(report: Report) -> bytes:
         out.add_paragraph(tr("report.none"))
     for p, f in report.findings:
         out.add_heading(f"{p.heading or p.id} — {tr.label(f.label)}", level=3)
-        out.add_paragraph(finding_line(p, f, tr))
+        out.add_paragraph(finding_line(p, f, report.document, tr))
         if line := decision_line(f, tr):
             out.add_paragraph(line)
         para = out.add_paragraph(style="Quote")  # the evidence in bold inside its sentence or item

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable
 from html import escape
 
 from analyser.model import Provision, Report
-from analyser.report.common import facts, page_of, quote_of, summary, texts_of, title_of
+from analyser.report.common import attributes_in_words, facts, page_of, quote_of, summary, texts_of, title_of
 from analyser.review.render import decision_line, header_lines, rejected
 
 COLOURS = {"met": "#c8e6c9", "partly": "#fff3b0", "missing": "#ffcdd2", "n/a": "#e0e0e0"}
@@ -56,7 +56,7 @@ def to_html(report: Report) -> str:
         labels = "<br>".join(
             f"<b>{escape(tr.label(f.label))}</b> · {escape(tr('report.score'))} {f.score:.2f} · "
             f"{escape(tr('report.found_by'))} {escape(tr.layer(f.layer))}"
-            + (f" · {escape(tr.attributes(f.attributes))}" if f.attributes else "")
+            + (f" · {escape(attributes_in_words(f, doc, tr))}" if f.attributes else "")
             + (f"<br><small class='review'>{escape(line)}</small>" if (line := decision_line(f, tr)) else "")
             + f"<blockquote>{quote_of(p, f).render(_mark, escape)}</blockquote>"
             for f in p.findings

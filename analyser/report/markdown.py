@@ -36,7 +36,7 @@ def to_markdown(report: Report) -> str:
     if not report.findings:
         lines.append(tr("report.none"))
     for p, f in report.findings:
-        lines += [f"### {p.heading or p.id} — {tr.label(f.label)}", "", finding_line(p, f, tr), "",
+        lines += [f"### {p.heading or p.id} — {tr.label(f.label)}", "", finding_line(p, f, doc, tr), "",
                   *([line, ""] if (line := decision_line(f, tr)) else []),
                   f"> {quote_of(p, f).render(_bold)}", ""]
     candidates = [(p, c) for p in doc.provisions for c in p.candidates]

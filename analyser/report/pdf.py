@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analyser.errors import AnalyserError, library_quiet
 from analyser.model import Report
-from analyser.report.common import cite_page, texts_of
+from analyser.report.common import attributes_in_words, cite_page, texts_of
 from analyser.report.excerpt import excerpt
 from analyser.review.render import decision_line
 
@@ -54,7 +54,7 @@ def _annotated(report: Report, original: bytes) -> bytes:
     tr = texts_of(report)
     for provision, finding in report.findings:
         note = (f"{tr.label(finding.label)} ({tr('report.score')} {finding.score:.2f}; {tr.layer(finding.layer)})"
-                + (f"\n{tr.attributes(finding.attributes)}" if finding.attributes else "")
+                + (f"\n{attributes_in_words(finding, doc, tr)}" if finding.attributes else "")
                 + (f"\n{line}" if (line := decision_line(finding, tr)) else "")  # as reviewed
                 + f"\n{provision.heading}")
         for evidence in finding.evidence:
