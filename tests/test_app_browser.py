@@ -318,7 +318,9 @@ def test_a_candidate_is_shown_as_worth_a_look_with_its_words_marked(tmp_path):
     with streamlit_app() as url, chromium() as driver:
         upload_and_wait(driver, url, tota("pta_116"))
         badge = _until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "span.candidate"))[0]
-        card = badge.find_element(By.XPATH, "./ancestor::div[.//div[contains(@class, 'provision-text')]][1]")
+        # the card's text is drawn by st.html, which may land a moment after the badge
+        card = _until(driver, lambda d: badge.find_elements(
+            By.XPATH, "./ancestor::div[.//div[contains(@class, 'provision-text')]][1]"))[0]
         assert "Article 149" in card.text and "worth a look" in card.text
         assert "rule: " in card.text and "rule:cultural_cooperation" not in card.text
         marked = card.find_elements(By.CSS_SELECTOR, "div.provision-text mark.candidate")
