@@ -71,11 +71,13 @@ def test_review_an_agreement_reload_and_find_the_decisions(tmp_path, monkeypatch
     with streamlit_app() as url, chromium(downloads=tmp_path) as driver:
         upload_and_wait(driver, url, agreement)
         _until(driver, lambda d: _progress(d) == "0 of 3 reviewed")
-        p148 = driver.find_element(By.XPATH, "//div[contains(@class,'provision-text')][starts-with(normalize-space(.), "
-                                             "'Member Countries shall undertake joint cooperation')]").get_attribute("data-id")
-        p149 = driver.find_element(By.XPATH, "//div[contains(@class,'provision-text')][starts-with(normalize-space(.), "
-                                             "'Member Countries shall undertake policies in the area of social')]"
-                                   ).get_attribute("data-id")
+        # the cards' texts are drawn by st.html, which may land a moment after the rest of the page
+        def text_id(opening: str) -> str:
+            return _until(driver, lambda d: d.find_elements(By.XPATH, "//div[contains(@class,'provision-text')]"
+                                                                     f"[starts-with(normalize-space(.), '{opening}')]"))[0].get_attribute("data-id")
+
+        p148 = text_id("Member Countries shall undertake joint cooperation")
+        p149 = text_id("Member Countries shall undertake policies in the area of social")
         _click(driver, f"rv-{p149}-cultural_cooperation-reject")
         _until(driver, lambda d: _progress(d) == "1 of 3 reviewed")
         _click(driver, f"rv-{p148}-cultural_cooperation-accept")
