@@ -88,3 +88,23 @@ def test_relabel_and_add_wait_for_a_chosen_label_and_the_name_survives_a_new_ses
     assert "data-decision='relabel'" in _html(at)
     again = _open(db)
     assert again.text_input(key="reviewer").value == "M. Diop"
+
+
+def test_no_progress_line_when_there_is_nothing_to_review():
+    """An agreement with no finding and no candidate (the French Netherlands-Senegal BIT) has
+    nothing to review: no "0 of 0 reviewed" line (a trial user read it as a fault)."""
+    def page():
+        from analyser.i18n import Texts
+        from analyser.pipeline import analyse
+        from conftest import TEXTS
+        from ui import review
+
+        report = analyse(TEXTS / "fr-pays-bas-senegal-tbi.md")
+        state = review.State(total=sum(len(p.findings) + len(p.candidates) for p in report.document.provisions))
+        review.progress(state, Texts("fr"))
+        review.progress(review.State(done=1, total=3), Texts("fr"))
+
+    at = AppTest.from_function(page, default_timeout=120).run()
+    assert not at.exception
+    assert [m.value for m in at.markdown if "review-progress" in m.value] == [
+        "<span class='review-progress'>1 sur 3 examinés</span>"]

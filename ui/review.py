@@ -155,8 +155,10 @@ def every_provision() -> bool:
 
 
 def progress(review: State, tr: Texts) -> None:
-    st.markdown(f"<span class='review-progress'>{escape(tr('review.progress', done=review.done, total=review.total))}"
-                "</span>", unsafe_allow_html=True)
+    """"2 of 3 reviewed"; nothing when the tool found nothing to review ("0 of 0" read as a fault)."""
+    if review.total:
+        st.markdown(f"<span class='review-progress'>{escape(tr('review.progress', done=review.done, total=review.total))}"
+                    "</span>", unsafe_allow_html=True)
     reason = st.session_state.pop("review_error", None)
     if reason:  # a decision the store refused (its one-line reason, in the interface language)
         from analyser.i18n import error_message
