@@ -140,16 +140,14 @@ def _reviewed(args: argparse.Namespace):
 
 
 def _analyse(args: argparse.Namespace) -> int:
-    from analyser.options import AnalyseOptions
+    from analyser.options import AnalyseOptions, model_choice
     from analyser.pipeline import analyse
     from analyser.report import render
 
     if args.format in ("pdf", "docx") and not args.output:
         raise AnalyserError(args.file, f"--format {args.format} writes a file: give it with -o OUT.{args.format}")
-    options = AnalyseOptions(language=args.language, language_engine=args.language_engine,
-                             pdf_engine=args.pdf_engine, ocr=not args.no_ocr, timeout=args.timeout)
-    if args.no_model or args.model_dir:
-        options = options.but(model=None if args.no_model else Path(args.model_dir))
+    options = AnalyseOptions(language=args.language, language_engine=args.language_engine, pdf_engine=args.pdf_engine,
+                             ocr=not args.no_ocr, timeout=args.timeout, **model_choice(args.no_model, args.model_dir))
     report = analyse(args.file, options)
     reviewed = _reviewed(args)
     report = reviewed(report) if reviewed else report

@@ -41,7 +41,10 @@ def normalised(text: str) -> str:
     return " ".join(_words(text))
 
 
-class _Index:
+class ProvisionIndex:
+    """Provisions indexed by their words, to match each to its counterpart in another analysis (the
+    comparison of two drafts, and the review store placing stored decisions)."""
+
     def __init__(self, provisions: list[Provision]) -> None:
         self.provisions = provisions
         tokens = [_words(p.text) for p in provisions]
@@ -59,9 +62,6 @@ class _Index:
             if sim > best_sim:
                 best, best_sim = cand, sim
         return (best, best_sim) if best_sim >= MATCH_MIN else (None, best_sim)
-
-
-ProvisionIndex = _Index  # public name: the review store matches stored provisions to a new analysis with it
 
 
 _TOKEN = re.compile(r"\S+\s*")
@@ -130,7 +130,7 @@ def _findings(p: Provision | None) -> dict[str, Finding]:
 
 def compare(old: Report, new: Report) -> dict[str, Any]:
     old_doc, new_doc = old.document, new.document
-    new_index, old_index = _Index(new_doc.provisions), _Index(old_doc.provisions)
+    new_index, old_index = ProvisionIndex(new_doc.provisions), ProvisionIndex(old_doc.provisions)
     pairs: dict[tuple[str | None, str | None], tuple[Provision | None, Provision | None, float]] = {}
     for p in old_doc.provisions:
         if p.findings:

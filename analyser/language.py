@@ -39,6 +39,12 @@ class Engine(Protocol):
     def detect_supported(self, text: str, default: str = "und") -> str:
         """Most likely of SUPPORTED; `default` when the engine cannot tell."""
 
+    def prepare(self, texts: list[str]) -> None:
+        """Texts about to be detected, worked on together where the engine can (else nothing)."""
+
+    def forget(self) -> None:
+        """Drop what `prepare` kept."""
+
 
 class Py3LangidEngine:
     name = "py3langid"
@@ -143,6 +149,12 @@ class LangdetectEngine:
                 return cand.lang
         return default
 
+    def prepare(self, texts: list[str]) -> None:  # langdetect detects one text at a time
+        pass
+
+    def forget(self) -> None:
+        pass
+
 
 ENGINES = {"py3langid": Py3LangidEngine, "langdetect": LangdetectEngine}
 
@@ -177,14 +189,11 @@ def assign(doc: Document, override: str | None = None, engine_name: str = "py3la
     doc_sample = _sample(doc.text)
     # the long provisions, each with the sample its language is read from (cut once, here)
     long_ones = [(p, _sample(p.text, PROVISION_SAMPLE_CHARS)) for p in doc.provisions if len(p.text) >= MIN_CHARS]
-    prepare = getattr(eng, "prepare", None)
-    if prepare is not None:
-        prepare([doc_sample, *(sample for _, sample in long_ones)])
+    eng.prepare([doc_sample, *(sample for _, sample in long_ones)])
     try:
         return _assign(doc, eng, doc_sample, long_ones)
     finally:
-        if prepare is not None:
-            eng.forget()
+        eng.forget()
 
 
 def _assign(doc: Document, eng: Engine, doc_sample: str, long_ones: list[tuple[Provision, str]]) -> Document:

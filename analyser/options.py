@@ -39,6 +39,14 @@ class AnalyseOptions:
         return replace(self, **changes) if changes else self
 
 
+def model_choice(no_model: bool, model_dir: str | None) -> dict[str, Any]:
+    """The `model` field as the command line's --no-model and --model-dir set it (nothing: the
+    bundled model), for every command that analyses."""
+    if no_model:
+        return {"model": None}
+    return {"model": Path(model_dir)} if model_dir else {}
+
+
 def options_of(options: AnalyseOptions | None = None, **changes: Any) -> AnalyseOptions:
     """`options` (default ones when None) with `changes` applied: `analyse(path, ocr=False)`."""
     return (options or AnalyseOptions()).but(**changes)

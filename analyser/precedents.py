@@ -65,13 +65,15 @@ def words_of(sentence: str, terms: list[str], prefix: bool, text: str | None = N
     the clause (`text`, default the sentence) also writes in lower case is shown so ("Cultural
     Expressions" in a title -> "cultural")."""
     found: dict[str, tuple[int, str]] = {}
+    folded = fold(sentence)  # once, not once per term
+    written = set(re.findall(r"[\w-]+", text or sentence))
     for term in terms:
         pattern = re.compile(rf"(?<![\w-]){re.escape(term)}" + (r"[\w-]*" if prefix else r"(?![\w-])"))
-        hits = list(pattern.finditer(fold(sentence)))
+        hits = list(pattern.finditer(folded))
         if not hits:
             continue
         first = sentence[hits[0].start():hits[0].end()]
-        word = first.lower() if first.lower() in re.findall(r"[\w-]+", text or sentence) \
+        word = first.lower() if first.lower() in written \
             else _as_written(sentence, hits[0].start(), hits[0].end())
         found.setdefault(term, (hits[0].start(), word))
     return list(dict.fromkeys(w for _, w in sorted(found.values())))

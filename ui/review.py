@@ -36,7 +36,7 @@ class State:
     done: int = 0
     total: int = 0
     notes: list[dict[str, Any]] = field(default_factory=list)
-    version: tuple[int, int] = (0, 0)  # (last decision id, last note id): a cache key for the reviewed report
+    version: tuple[int, int] = (0, 0)  # (newest decision id, number of agreement notes): a cache key for the reviewed report
 
 
 def _store() -> ReviewStore:

@@ -10,7 +10,7 @@ from typing import Any
 
 from analyser.i18n import Texts
 from analyser.model import Document, Finding, Provision, Report
-from analyser.report.excerpt import Excerpt, excerpt
+from analyser.report.excerpt import LIMIT, Excerpt, excerpt
 from analyser.report.people import date_text, party_names
 
 
@@ -56,8 +56,11 @@ def cite_pages(doc: Document, pages: list[int], tr: Texts) -> str:
 def attributes_in_words(f: Finding, doc: Document, tr: Texts) -> str:
     """A finding's attributes in words; a cross-reference names the article it points to, not
     the provision's id ("Refers to: Article 2106 Cultural Industries", not "p813")."""
-    headings = {q.id: q.heading or q.id for q in doc.provisions} if "refers_to" in f.attributes else None
-    return tr.attributes(f.attributes, headings)
+    target = f.attributes.get("refers_to")
+    if target is None:
+        return tr.attributes(f.attributes)
+    heading = next((q.heading or q.id for q in doc.provisions if q.id == target), target)
+    return tr.attributes(f.attributes, {target: heading})
 
 
 def finding_line(p: Provision, f: Finding, doc: Document, tr: Texts) -> str:
@@ -71,8 +74,7 @@ def finding_line(p: Provision, f: Finding, doc: Document, tr: Texts) -> str:
 def quote_of(p: Provision, f: Finding | None = None, limit: int | None = None) -> Excerpt:
     """The quote of a finding (every report's one rule, `excerpt`): the sentences or items of the
     provision that hold its evidence, the evidence marked; without a finding, the opening."""
-    spans = [(e.start, e.end) for e in f.evidence] if f else []
-    return excerpt(p.text, spans, limit) if limit else excerpt(p.text, spans)
+    return excerpt(p.text, [(e.start, e.end) for e in f.evidence] if f else [], limit or LIMIT)
 
 
 def facts(report: Report, tr: Texts) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A sentence or list item ends at ". " (before a capital, a bracket or a list marker), at "; " or
 # ": ", or at a blank line (not one before a lower-case word: a page break inside a sentence); a
@@ -41,8 +42,10 @@ class Excerpt:
         return "".join(t for t, _ in self.pieces)
 
 
-def _units(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or list item, whitespace around it left out."""
+@lru_cache(maxsize=64)
+def _units(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence or list item, whitespace around it left out; cut once per
+    provision (every finding, format and PDF note of a provision quotes from the same units)."""
     cuts = sorted({0, len(text)} | {m.end() for m in _END.finditer(text)} | {m.end() for m in _ITEM.finditer(text)})
     out: list[tuple[int, int]] = []
     for a, b in zip(cuts, cuts[1:]):
@@ -53,7 +56,7 @@ def _units(text: str) -> list[tuple[int, int]]:
                 out[-1] = (out[-1][0], a + len(piece.rstrip()))
             else:
                 out.append((a + lead, a + len(piece.rstrip())))
-    return out
+    return tuple(out)
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -112,7 +115,7 @@ def excerpt(text: str, spans: Iterable[tuple[int, int]], limit: int = LIMIT) -> 
     return _assemble(text, parts, spans)
 
 
-def _lead_in(text: str, units: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
+def _lead_in(text: str, units: tuple[tuple[int, int], ...], start: int) -> tuple[int, int] | None:
     """The clause ending in a colon that introduces the list the unit at `start` belongs to."""
     before = [u for u in units if u[1] <= start]
     for a, b in reversed(before):

@@ -35,7 +35,7 @@ def _mark(inner: str) -> str:
 
 def _highlight(p: Provision) -> str:
     spans = {(e.start, e.end, "") for f in p.findings for e in f.evidence}
-    return mark_spans(p.text, spans, lambda _, inner: f"<mark>{inner}</mark>")
+    return mark_spans(p.text, spans, lambda _, inner: _mark(inner))
 
 
 def to_html(report: Report) -> str:

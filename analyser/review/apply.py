@@ -28,10 +28,13 @@ def review_layer(reviewer: str | None, tool_layer: str | None = None) -> str:
     return f"review:{name}" + (f",{tool_layer}" if tool_layer else "")
 
 
+def _notes(item: Item) -> list[dict[str, Any]]:
+    return [{"note": d.note, "reviewer": d.reviewer, "at": d.decided_at} for d in item.notes]
+
+
 def _stamp(item: Item, decision: Decision) -> dict[str, Any]:
-    notes = [{"note": d.note, "reviewer": d.reviewer, "at": d.decided_at} for d in item.notes]
     out: dict[str, Any] = {"decision": decision.kind, "reviewer": decision.reviewer, "at": decision.decided_at,
-                           "notes": notes}
+                           "notes": _notes(item)}
     if decision.kind == "relabel":
         out["from"] = item.label
     return out
@@ -63,8 +66,7 @@ def _apply_item(p: Provision, item: Item) -> None:
     if d is None:  # notes only: they go on the tool's item, still undecided
         target = next((f for f in p.findings + p.candidates if f.label == item.label), None)
         if target is not None:
-            target.review = {"decision": None, "notes": [{"note": n.note, "reviewer": n.reviewer, "at": n.decided_at}
-                                                         for n in item.notes]}
+            target.review = {"decision": None, "notes": _notes(item)}
         return
     stamp = _stamp(item, d)
     tool, _ = _take(p, item.label)

@@ -99,15 +99,12 @@ def _pick(items: list[Numbered], target: str) -> Numbered:
 def run(args: argparse.Namespace, emit: Any) -> int:
     """One review action on FILE; `emit(text, output)` writes (atomically when -o is given)."""
     from analyser.report.common import texts_of
-    from analyser.options import AnalyseOptions
+    from analyser.options import AnalyseOptions, model_choice
     from analyser.pipeline import analyse
     from analyser.review.apply import as_reviewed
     from analyser.review.decisions import ReviewStore
 
-    options = AnalyseOptions(language=args.language)
-    if args.no_model or args.model_dir:
-        options = options.but(model=None if args.no_model else Path(args.model_dir))
-    report = analyse(args.file, options)
+    report = analyse(args.file, AnalyseOptions(language=args.language, **model_choice(args.no_model, args.model_dir)))
     doc = report.document
     tr = texts_of(report)
     with ReviewStore(args.review_db) as store:
